@@ -1,0 +1,180 @@
+//! The `schemagate` command line. Thin: parses arguments, loads inputs and configuration
+//! through the library crates, picks a renderer and sets the exit code.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use schemagate_core::{InputSpec, SourceSet};
+use schemagate_protobuf as protobuf;
+use schemagate_report::Format;
+
+/// Nothing breaking.
+pub const EXIT_OK: u8 = 0;
+/// Breaking changes found.
+pub const EXIT_BREAKING: u8 = 1;
+/// Bad usage or unreadable input.
+pub const EXIT_INPUT: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "schemagate", version, about = "Schema governance: breaking-change gates for Protobuf and more")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ConfigVersionArg {
+    V1beta1,
+    V1,
+    V2,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report breaking changes of INPUT against a baseline (buf-compatible rules).
+    Breaking {
+        /// A folder of .proto files, a single .proto file, or git:<rev>[:<path>].
+        input: String,
+        /// The baseline: a folder, a .proto file, or git:<rev>[:<path>].
+        #[arg(long)]
+        against: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// A buf.yaml or schemagate.yaml whose `breaking:` section replaces the input's own.
+        #[arg(long)]
+        config: Option<String>,
+    },
+    /// List the rule catalogue.
+    Rules {
+        /// Show category membership for this buf config version.
+        #[arg(long = "config-version", value_enum, default_value = "v2")]
+        config_version: ConfigVersionArg,
+    },
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+enum CliError {
+    #[error("{0}")]
+    #[diagnostic(code(schemagate::input), help("fix the file at the position shown, or point --against/INPUT at the right place"))]
+    Load(#[from] protobuf::LoadError),
+    #[error("{0}")]
+    #[diagnostic(code(schemagate::source))]
+    Source(#[from] schemagate_core::SourceError),
+    #[error("{path}: {source}")]
+    #[diagnostic(code(schemagate::config))]
+    Config { path: String, source: std::io::Error },
+    #[error("writing output: {0}")]
+    #[diagnostic(code(schemagate::output))]
+    Output(#[from] std::io::Error),
+}
+
+fn report_error(err: CliError, stderr: &mut dyn Write) {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let mut text = String::new();
+    if handler.render_report(&mut text, &err).is_err() {
+        text = format!("error: {err}");
+    }
+    let _ = writeln!(stderr, "{text}");
+}
+
+/// Runs the CLI with `args` (including the program name); returns the exit code.
+pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = write!(stderr, "{}", e.render());
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    let _ = write!(stdout, "{}", e.render());
+                    EXIT_OK
+                }
+                _ => EXIT_INPUT,
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Breaking { input, against, format, config } => breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr),
+        Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            report_error(err, stderr);
+            EXIT_INPUT
+        }
+    }
+}
+
+fn load_set(spec: &str) -> Result<SourceSet, CliError> {
+    let spec = InputSpec::parse(spec);
+    Ok(SourceSet::load(&spec, &|p| protobuf::is_proto(p), &protobuf::CONFIG_FILES)?)
+}
+
+fn breaking(input: &str, against: &str, format: Format, config: Option<&str>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, CliError> {
+    let (current_set, previous_set) = std::thread::scope(|s| {
+        let previous = s.spawn(|| load_set(against));
+        let current = load_set(input);
+        (current, previous.join().unwrap_or_else(|_| Err(CliError::Output(std::io::Error::other("loader thread panicked")))))
+    });
+    let (current_set, previous_set) = (current_set?, previous_set?);
+    let config_bytes = match config {
+        Some(path) => Some((path, std::fs::read(path).map_err(|source| CliError::Config { path: path.to_string(), source })?)),
+        None => None,
+    };
+    let policy = protobuf::breaking_config_of(&current_set, config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())))?;
+    for warning in &policy.warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    let (current, previous) = rayon_join(|| protobuf::load(&current_set), || protobuf::load(&previous_set));
+    let (current, previous) = (current?, previous?);
+    let report = protobuf::breaking(&previous, &current, &policy);
+    format.renderer().render(&report, stdout)?;
+    Ok(if report.findings.is_empty() { EXIT_OK } else { EXIT_BREAKING })
+}
+
+fn rayon_join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let hb = s.spawn(b);
+        let ra = a();
+        (ra, hb.join().expect("loader thread"))
+    })
+}
+
+fn rules(version: ConfigVersionArg, stdout: &mut dyn Write) -> Result<(), CliError> {
+    use protobuf::rules::{ALL, ConfigVersion};
+    let version = match version {
+        ConfigVersionArg::V1beta1 => ConfigVersion::V1Beta1,
+        ConfigVersionArg::V1 => ConfigVersion::V1,
+        ConfigVersionArg::V2 => ConfigVersion::V2,
+    };
+    writeln!(stdout, "{:<48} {:<32} PURPOSE", "ID", "CATEGORIES")?;
+    for rule in ALL {
+        let exists = if rule.is_deprecated() { protobuf::rules::deprecated_in(rule.id, version) } else { rule.membership.exists_in(version) };
+        if !exists {
+            continue;
+        }
+        let cats = if rule.is_deprecated() {
+            format!("deprecated -> {}", rule.replacement_ids(version).join(","))
+        } else {
+            rule.membership.categories(version).iter().map(|c| c.id()).collect::<Vec<_>>().join(",")
+        };
+        writeln!(stdout, "{:<48} {:<32} {}", rule.id, cats, rule.purpose)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Shared model of schemagate: one `Finding` type for every schema format, the `Report`
+//! that renderers consume, and the input sources (folder, file, git revision).
+
+pub mod finding;
+pub mod source;
+
+pub use finding::{Finding, Level, Location, Report, Summary};
+pub use source::{InputSpec, SourceError, SourceFile, SourceSet};

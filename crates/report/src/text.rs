@@ -1,0 +1,53 @@
+//! `path:line:col: RULE message`, then a one-line summary.
+
+use std::io::{self, Write};
+
+use schemagate_core::Report;
+
+use crate::Renderer;
+
+pub struct Text;
+
+impl Renderer for Text {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for f in &report.findings {
+            if f.location.is_none() {
+                writeln!(out, "{}: {} {}", f.path, f.rule, f.message)?;
+            } else {
+                writeln!(out, "{}:{}:{}: {} {}", f.path, f.location.start_line, f.location.start_column, f.rule, f.message)?;
+            }
+        }
+        let s = &report.summary;
+        if report.findings.is_empty() {
+            writeln!(out, "No breaking changes ({} files checked).", s.files_checked)
+        } else {
+            writeln!(
+                out,
+                "{} breaking change{} ({} error{}, {} warning{}) in {} files checked.",
+                report.findings.len(),
+                plural(report.findings.len()),
+                s.errors,
+                plural(s.errors),
+                s.warnings,
+                plural(s.warnings),
+                s.files_checked
+            )
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_canonical_report() {
+        let mut buf = Vec::new();
+        Text.render(&crate::fixture::report(), &mut buf).unwrap();
+        insta::assert_snapshot!(String::from_utf8(buf).unwrap());
+    }
+}
