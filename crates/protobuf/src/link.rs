@@ -320,7 +320,13 @@ impl Linker<'_> {
             e.features = apply_features(m.features, &e.options);
         }
         for n in &mut m.messages {
-            self.message(n, m.features);
+            // A map entry inherits the features of its map field, not of the message.
+            let parent = if n.map_entry {
+                m.fields.iter().find(|f| f.is_map && f.ty == TypeRef::Named(n.name.clone())).map(|f| f.features).unwrap_or(m.features)
+            } else {
+                m.features
+            };
+            self.message(n, parent);
         }
     }
 }

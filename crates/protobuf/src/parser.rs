@@ -369,26 +369,26 @@ impl Parser {
                 None => return self.err("unexpected end of file: missing `}`"),
                 _ => return self.err(format!("expected a message element, found {}", self.describe())),
             };
-            // A field whose type is named like a keyword is followed by a name, not `{`/ident.
-            let next_is_name = matches!(self.peek_tok_at(1), Some(Tok::Ident(_))) && matches!(self.peek_tok_at(2), Some(Tok::Sym('=')));
+            // As in protoc, keywords win at the start of a statement; a field whose type is
+            // named like a keyword must qualify it (`.message`).
             match kw.as_str() {
-                "message" if !next_is_name => msg.messages.push(self.message()?),
-                "enum" if !next_is_name => msg.enums.push(self.enumeration()?),
-                "extend" if !next_is_name => {
+                "message" => msg.messages.push(self.message()?),
+                "enum" => msg.enums.push(self.enumeration()?),
+                "extend" => {
                     let mut nested = Vec::new();
                     self.extend(&mut msg.extensions, &mut nested)?;
                     msg.messages.extend(nested);
                 }
-                "option" if !next_is_name => msg.options.push(self.option_statement()?),
-                "oneof" if !next_is_name => self.oneof(msg)?,
-                "extensions" if !next_is_name => {
+                "option" => msg.options.push(self.option_statement()?),
+                "oneof" => self.oneof(msg)?,
+                "extensions" => {
                     self.pos += 1;
                     let ranges = self.ranges(MESSAGE_MAX)?;
                     self.compact_options()?;
                     self.expect_sym(';')?;
                     msg.extension_ranges.extend(ranges);
                 }
-                "reserved" if !next_is_name => self.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
+                "reserved" => self.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
                 _ => {
                     let field = self.field(None, &mut msg.messages)?;
                     msg.fields.push(field);
@@ -454,7 +454,7 @@ impl Parser {
             if self.eat_sym(';') {
                 continue;
             }
-            if self.is_ident("option") && !matches!(self.peek_tok_at(2), Some(Tok::Sym('='))) {
+            if self.is_ident("option") {
                 let opt = self.option_statement()?;
                 msg.oneofs[index].options.push(opt);
                 continue;
@@ -476,8 +476,7 @@ impl Parser {
         let mut label = None;
         if in_oneof.is_none() {
             for (kw, l) in [("optional", Label::Optional), ("required", Label::Required), ("repeated", Label::Repeated)] {
-                // `optional foo = 1;` declares a field of a type named `optional`.
-                if self.is_ident(kw) && !matches!(self.peek_tok_at(2), Some(Tok::Sym('='))) {
+                if self.is_ident(kw) {
                     self.pos += 1;
                     label = Some(l);
                     break;
@@ -516,9 +515,9 @@ impl Parser {
     fn map_field(&mut self, start: Span, label: Option<Label>, nested: &mut Vec<Message>) -> R<Field> {
         let map_start = self.keyword("map")?;
         self.expect_sym('<')?;
-        let (key, key_span) = self.type_name()?;
+        let (key, _) = self.type_name()?;
         self.expect_sym(',')?;
-        let (value, value_span) = self.type_name()?;
+        let (value, _) = self.type_name()?;
         let map_end = self.expect_sym('>')?;
         let (name, name_span) = self.ident()?;
         self.expect_sym('=')?;
@@ -534,11 +533,13 @@ impl Parser {
             Some(k) => TypeRef::Scalar(k),
             None => TypeRef::Named(t),
         };
-        let mut key_field = new_field("key".into(), key_span, 1, key_span, Some(Label::Optional), to_ref(key), key_span, span, vec![]);
-        let mut value_field = new_field("value".into(), value_span, 2, value_span, Some(Label::Optional), to_ref(value), value_span, span, vec![]);
+        // protoc attributes the synthesized entry (and its fields) to the `map<K, V>` text.
+        let map_span = map_start.to(map_end);
+        let mut key_field = new_field("key".into(), map_span, 1, map_span, Some(Label::Optional), to_ref(key), map_span, map_span, vec![]);
+        let mut value_field = new_field("value".into(), map_span, 2, map_span, Some(Label::Optional), to_ref(value), map_span, map_span, vec![]);
         key_field.in_map_entry = true;
         value_field.in_map_entry = true;
-        nested.push(Message { name: entry_name.clone(), span, fields: vec![key_field, value_field], map_entry: true, ..Message::default() });
+        nested.push(Message { name: entry_name.clone(), span: map_span, fields: vec![key_field, value_field], map_entry: true, ..Message::default() });
         let mut field = new_field(name, name_span, number, number_span, Some(Label::Repeated), TypeRef::Named(entry_name), map_start.to(map_end), span, options);
         field.is_map = true;
         Ok(field)
@@ -576,10 +577,9 @@ impl Parser {
             if self.eat_sym(';') {
                 continue;
             }
-            let is_value = matches!(self.peek_tok_at(1), Some(Tok::Sym('=')));
-            if self.is_ident("option") && !is_value {
+            if self.is_ident("option") {
                 e.options.push(self.option_statement()?);
-            } else if self.is_ident("reserved") && !is_value {
+            } else if self.is_ident("reserved") {
                 self.reserved(&mut e.reserved_ranges, &mut e.reserved_names, ENUM_MAX)?;
             } else {
                 if self.peek().is_none() {

@@ -137,7 +137,8 @@ pub const ENUM_VALUE_SAME_NAME: Rule = Rule::new(
 fn enum_value_same_name(prev: &ValuesRef, cur: &ValuesRef, out: &mut Out) {
     let before: BTreeSet<&str> = prev.values.iter().map(|v| v.name.as_str()).collect();
     let after: BTreeSet<&str> = cur.values.iter().map(|v| v.name.as_str()).collect();
-    if after.is_subset(&before) {
+    // Adding aliases is fine; every previous name must still be there.
+    if before.is_subset(&after) {
         return;
     }
     let quote = |s: &BTreeSet<&str>| s.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");

@@ -142,21 +142,13 @@ fn no_remove_standard_descriptor_accessor(prev: MessageRef, cur: MessageRef, out
     }
 }
 
+/// Deprecated in buf 1.75 without a replacement: message sets are a legacy proto1 feature.
 pub const MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT: Rule = Rule::new(
     "MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT",
-    "Checks that messages have the same value for the message_set_wire_format option.",
+    "Deprecated: message sets are a legacy proto1 feature that buf no longer supports; checks nothing.",
     Membership::new(&[]),
-    Check::Messages(same_message_set_wire_format),
+    Check::Deprecated,
 );
-
-fn same_message_set_wire_format(prev: MessageRef, cur: MessageRef, out: &mut Out) {
-    let (before, _) = message_bool_option(prev.message, "message_set_wire_format");
-    let (after, span) = message_bool_option(cur.message, "message_set_wire_format");
-    if before != after {
-        let at = At::Span(cur.file, span.unwrap_or(cur.message.span));
-        out.add(at, Some(prev.file), format!("Message option \"message_set_wire_format\" changed from \"{before}\" to \"{after}\"."));
-    }
-}
 
 pub const MESSAGE_SAME_JSON_FORMAT: Rule = Rule::new(
     "MESSAGE_SAME_JSON_FORMAT",
