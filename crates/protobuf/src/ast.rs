@@ -23,6 +23,8 @@ pub enum Syntax {
     Proto3,
     /// `edition = "2023";`
     Edition2023,
+    /// `edition = "2024";`
+    Edition2024,
 }
 
 impl Syntax {
@@ -31,8 +33,13 @@ impl Syntax {
         match self {
             Syntax::Proto2 => "proto2",
             Syntax::Proto3 => "proto3",
-            Syntax::Edition2023 => "editions",
+            Syntax::Edition2023 | Syntax::Edition2024 => "editions",
         }
+    }
+
+    /// True for editions files (feature-based semantics).
+    pub fn is_editions(self) -> bool {
+        matches!(self, Syntax::Edition2023 | Syntax::Edition2024)
     }
 }
 
@@ -354,7 +361,7 @@ pub struct ProtoFile {
     /// Path relative to its import root.
     pub path: String,
     pub syntax: Syntax,
-    /// Span of the `syntax = ...;` statement (not the `edition` one, as buf reports it).
+    /// Span of the `syntax = ...;` or `edition = ...;` statement.
     pub syntax_span: Option<Span>,
     pub package: String,
     pub package_span: Option<Span>,

@@ -178,6 +178,7 @@ pub fn default_features(syntax: Syntax) -> Features {
             cpp_string_type: CppStringType::String,
             java_utf8_verify: false,
         },
+        Syntax::Edition2024 => Features { cpp_string_type: CppStringType::View, ..default_features(Syntax::Edition2023) },
     }
 }
 
@@ -272,7 +273,7 @@ impl Linker<'_> {
             }
             TypeRef::Named(name) => match self.table.resolve(scope, name) {
                 Some((full, SymbolKind::Message)) => {
-                    let delimited = f.features.message_encoding_delimited && !f.is_map && self.syntax == Syntax::Edition2023;
+                    let delimited = f.features.message_encoding_delimited && !f.is_map && self.syntax.is_editions();
                     f.kind = Some(if delimited { Kind::Group } else { Kind::Message });
                     f.type_name = full;
                 }

@@ -185,11 +185,12 @@ impl Parser {
                 (false, "proto2") => Syntax::Proto2,
                 (false, "proto3") => Syntax::Proto3,
                 (true, "2023") => Syntax::Edition2023,
+                (true, "2024") => Syntax::Edition2024,
                 (true, other) => {
                     return Err(SyntaxError {
                         line: vspan.start_line,
                         column: vspan.start_col,
-                        message: format!("edition \"{other}\" is not supported yet (supported: 2023)"),
+                        message: format!("edition \"{other}\" is not supported yet (supported: 2023, 2024)"),
                     });
                 }
                 (false, other) => {
@@ -200,15 +201,14 @@ impl Parser {
                     });
                 }
             };
-            if !is_edition {
-                file.syntax_span = Some(start.to(end));
-            }
+            file.syntax_span = Some(start.to(end));
         }
         self.syntax = file.syntax;
         while self.peek().is_some() {
             if self.eat_sym(';') {
                 continue;
             }
+            self.skip_visibility();
             let (kw, _) = match self.peek_tok() {
                 Some(Tok::Ident(s)) => (s.clone(), ()),
                 _ => return self.err(format!("expected a top-level declaration, found {}", self.describe())),
@@ -226,7 +226,7 @@ impl Parser {
                 }
                 "import" => {
                     let start = self.next()?.span;
-                    if self.is_ident("public") || self.is_ident("weak") {
+                    if self.is_ident("public") || self.is_ident("weak") || self.is_ident("option") {
                         self.pos += 1;
                     }
                     let (path, _) = self.string()?;
@@ -247,6 +247,17 @@ impl Parser {
             }
         }
         Ok(file)
+    }
+
+    /// Edition 2024 symbol visibility (`export message`, `local enum`) does not affect
+    /// compatibility; the keyword is skipped.
+    fn skip_visibility(&mut self) {
+        if self.syntax == Syntax::Edition2024
+            && (self.is_ident("export") || self.is_ident("local"))
+            && matches!(self.peek_tok_at(1), Some(Tok::Ident(k)) if k == "message" || k == "enum" || k == "service")
+        {
+            self.pos += 1;
+        }
     }
 
     fn option_name(&mut self) -> R<(Vec<NamePart>, Span)> {
@@ -366,9 +377,12 @@ impl Parser {
             }
             let kw = match self.peek_tok() {
                 Some(Tok::Ident(s)) => s.clone(),
+                // A field whose type is fully qualified: `.acme.v1.Money total = 1;`
+                Some(Tok::Sym('.')) => String::new(),
                 None => return self.err("unexpected end of file: missing `}`"),
                 _ => return self.err(format!("expected a message element, found {}", self.describe())),
             };
+            self.skip_visibility();
             // As in protoc, keywords win at the start of a statement; a field whose type is
             // named like a keyword must qualify it (`.message`).
             match kw.as_str() {
@@ -428,7 +442,7 @@ impl Parser {
                     break;
                 }
             },
-            Some(Tok::Ident(_)) if self.syntax == Syntax::Edition2023 => loop {
+            Some(Tok::Ident(_)) if self.syntax.is_editions() => loop {
                 let (name, _) = self.ident()?;
                 names.push(name);
                 if !self.eat_sym(',') {

@@ -75,7 +75,7 @@ fn has_presence(f: FieldRef) -> bool {
     match f.file.syntax {
         Syntax::Proto2 => true,
         Syntax::Proto3 => composite || field.oneof.is_some() || field.extendee.is_some(),
-        Syntax::Edition2023 => {
+        Syntax::Edition2023 | Syntax::Edition2024 => {
             composite || field.oneof.is_some() || field.extendee.is_some() || field.features.field_presence != FieldPresence::Implicit
         }
     }
@@ -88,7 +88,7 @@ fn cardinality(f: FieldRef) -> Cardinality {
     } else if field.label == Some(Label::Repeated) {
         Cardinality::Repeated
     } else if field.label == Some(Label::Required)
-        || (f.file.syntax == Syntax::Edition2023 && field.features.field_presence == FieldPresence::LegacyRequired && field.extendee.is_none())
+        || (f.file.syntax.is_editions() && field.features.field_presence == FieldPresence::LegacyRequired && field.extendee.is_none())
     {
         Cardinality::Required
     } else if has_presence(f) {
@@ -445,7 +445,7 @@ pub const FIELD_SAME_JAVA_UTF8_VALIDATION: Rule = Rule::new(
 fn java_utf8_verify(f: FieldRef) -> bool {
     let standard = f.field.features.utf8_validation_verify;
     let check_utf8 = find_option(&f.file.options, &["java_string_check_utf8"]);
-    if f.file.syntax != Syntax::Edition2023 || check_utf8.is_some() {
+    if !f.file.syntax.is_editions() || check_utf8.is_some() {
         return check_utf8.and_then(|o| o.value.as_bool()).unwrap_or(false) || standard;
     }
     f.field.features.java_utf8_verify || standard
@@ -474,13 +474,15 @@ pub const FIELD_SAME_CPP_STRING_TYPE: Rule = Rule::new(
     Check::Fields(field_same_cpp_string_type),
 );
 
-/// The C++ string type and whether it is the legacy STRING_PIECE.
-fn cpp_string_type(f: &Field) -> (CppStringType, bool) {
-    match find_option(&f.options, &["ctype"]).and_then(|o| o.value.as_ident()) {
+/// The C++ string type and whether it is the legacy STRING_PIECE (`ctype` is ignored from
+/// edition 2024 on, where only the feature exists).
+fn cpp_string_type(f: FieldRef) -> (CppStringType, bool) {
+    let ctype = if f.file.syntax == Syntax::Edition2024 { None } else { find_option(&f.field.options, &["ctype"]) };
+    match ctype.and_then(|o| o.value.as_ident()) {
         Some("CORD") => (CppStringType::Cord, false),
         Some("STRING_PIECE") => (CppStringType::String, true),
         Some("STRING") => (CppStringType::String, false),
-        _ => (f.features.cpp_string_type, false),
+        _ => (f.field.features.cpp_string_type, false),
     }
 }
 
@@ -492,8 +494,8 @@ fn field_same_cpp_string_type(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     if !stringy(prev.field) || !stringy(cur.field) {
         return;
     }
-    let (before, before_piece) = cpp_string_type(prev.field);
-    let (after, after_piece) = cpp_string_type(cur.field);
+    let (before, before_piece) = cpp_string_type(prev);
+    let (after, after_piece) = cpp_string_type(cur);
     if (before != after || before_piece != after_piece) && !(before_piece && after == CppStringType::String) {
         let name = |t: CppStringType, piece: bool| if piece { "STRING_PIECE" } else { t.name() };
         let option = find_option(&cur.field.options, &["ctype"]).or_else(|| feature_option(&cur.field.options, FeatureName::CppStringType));
