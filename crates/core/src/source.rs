@@ -96,24 +96,23 @@ fn io_err(path: &Path, source: std::io::Error) -> SourceError {
 
 fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
-    let mut set = SourceSet { name: path.display().to_string(), ..SourceSet::default() };
-    let root = if meta.is_dir() {
-        let mut found = Vec::new();
-        walk(path, "", &mut found)?;
-        found.sort();
-        for rel in found.into_iter().filter(|rel| keep(rel)) {
-            let full = path.join(&rel);
-            let bytes = std::fs::read(&full).map_err(|e| io_err(&full, e))?;
-            set.files.push(SourceFile { path: rel, bytes });
-        }
-        path.to_path_buf()
+    // A single file is checked alone, but its folder is the import root.
+    let (root, single_file) = if meta.is_dir() {
+        (path.to_path_buf(), None)
     } else {
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
-        set.files.push(SourceFile { path: name.clone(), bytes });
-        set.single_file = Some(name);
-        path.parent().map(Path::to_path_buf).unwrap_or_default()
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        (parent.to_path_buf(), Some(name))
     };
+    let mut set = SourceSet { name: root.display().to_string(), single_file: single_file.clone(), ..SourceSet::default() };
+    let mut found = Vec::new();
+    walk(&root, "", &mut found)?;
+    found.sort();
+    for rel in found.into_iter().filter(|rel| keep(rel) || single_file.as_deref() == Some(rel.as_str())) {
+        let full = root.join(&rel);
+        let bytes = std::fs::read(&full).map_err(|e| io_err(&full, e))?;
+        set.files.push(SourceFile { path: rel, bytes });
+    }
     for name in extras {
         let full = root.join(name);
         if let Ok(bytes) = std::fs::read(&full) {
@@ -168,12 +167,13 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
         message: format!("path `{subdir}` does not exist in that revision"),
     })?;
     let mut set = SourceSet { name: display, ..SourceSet::default() };
+    let mut treeish = treeish;
     if String::from_utf8_lossy(&kind).trim() == "blob" {
-        let name = subdir.rsplit('/').next().unwrap_or(subdir).to_string();
-        let bytes = git(&["cat-file", "blob", &treeish], rev)?;
-        set.files.push(SourceFile { path: name.clone(), bytes });
-        set.single_file = Some(name);
-        return Ok(set);
+        // A single file: its folder in that revision is the import root.
+        let (parent, name) = subdir.rsplit_once('/').unwrap_or(("", subdir));
+        set.single_file = Some(name.to_string());
+        set.name = if parent.is_empty() { format!("git:{rev}") } else { format!("git:{rev}:{parent}") };
+        treeish = format!("{rev}:{parent}");
     }
     let listing = git(&["ls-tree", "-r", "-z", "--full-tree", &treeish], rev)?;
     let mut wanted = Vec::new();
@@ -186,7 +186,7 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
             continue;
         }
         let Some(object) = object else { continue };
-        if keep(path) {
+        if keep(path) || set.single_file.as_deref() == Some(path) {
             wanted.push((path.to_string(), object.to_string(), false));
         } else if extras.contains(&path) {
             wanted.push((path.to_string(), object.to_string(), true));

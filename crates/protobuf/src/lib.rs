@@ -50,9 +50,6 @@ pub fn layout_of(set: &SourceSet) -> Result<Layout, LoadError> {
 pub fn display_path(set: &SourceSet, rel: &str) -> String {
     if set.name.is_empty() || set.name == "." {
         rel.to_string()
-    } else if set.name.ends_with(".proto") {
-        // single-file input: the name is the file itself
-        set.name.clone()
     } else if set.name.starts_with("git:") {
         if set.name.matches(':').count() >= 2 { format!("{}/{rel}", set.name) } else { format!("{}:{rel}", set.name) }
     } else {

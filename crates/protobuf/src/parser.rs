@@ -741,9 +741,9 @@ mod tests {
         let m = &f.messages[0];
         assert_eq!(m.span, Span { start_line: 3, start_col: 1, end_line: 6, end_col: 2 });
         let name = &m.fields[0];
-        assert_eq!(name.span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 38 });
+        assert_eq!(name.span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 37 });
         assert_eq!(name.type_span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 9 });
-        assert_eq!(name.options[0].span, Span { start_line: 4, start_col: 20, end_line: 4, end_col: 36 });
+        assert_eq!(name.options[0].span, Span { start_line: 4, start_col: 20, end_line: 4, end_col: 35 });
         assert!(m.fields[1].is_map);
         assert_eq!(m.messages[0].name, "TagsEntry");
     }

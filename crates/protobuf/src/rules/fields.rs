@@ -134,10 +134,7 @@ pub const FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY: Rule = Rule::new(
 );
 
 pub const FIELD_SAME_LABEL: Rule = Rule {
-    replacements: &[
-        (ConfigVersion::V1Beta1, &["FIELD_SAME_CARDINALITY"]),
-        (ConfigVersion::V1, &["FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"]),
-    ],
+    replacements: &[(ConfigVersion::V1, &["FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"])],
     ..Rule::new(
         "FIELD_SAME_LABEL",
         "Deprecated (v1beta1, v1): checks that fields have the same labels; replaced by the cardinality rules.",
