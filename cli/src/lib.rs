@@ -17,7 +17,11 @@ pub const EXIT_BREAKING: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "schemagate", version, about = "Schema governance: breaking-change gates for Protobuf and more")]
+#[command(
+    name = "schemagate",
+    version,
+    about = "Schema governance: breaking-change gates for Protobuf and more"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -71,21 +75,38 @@ enum Command {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 enum CliError {
     #[error("{0}")]
-    #[diagnostic(code(schemagate::input), help("fix the file at the position shown, or point --against/INPUT at the right place"))]
-    Load(#[from] protobuf::LoadError),
+    #[diagnostic(code(schemagate::input))]
+    Load(protobuf::LoadError),
     #[error("{0}")]
     #[diagnostic(code(schemagate::source))]
-    Source(#[from] schemagate_core::SourceError),
+    Source(schemagate_core::SourceError),
     #[error("{path}: {source}")]
     #[diagnostic(code(schemagate::config))]
-    Config { path: String, source: std::io::Error },
+    Config {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("writing output: {0}")]
     #[diagnostic(code(schemagate::output))]
     Output(#[from] std::io::Error),
 }
 
+// Manual conversions: the wrapped errors are the whole message, not a "caused by" chain.
+impl From<protobuf::LoadError> for CliError {
+    fn from(e: protobuf::LoadError) -> Self {
+        CliError::Load(e)
+    }
+}
+
+impl From<schemagate_core::SourceError> for CliError {
+    fn from(e: schemagate_core::SourceError) -> Self {
+        CliError::Source(e)
+    }
+}
+
 fn report_error(err: CliError, stderr: &mut dyn Write) {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
     let mut text = String::new();
     if handler.render_report(&mut text, &err).is_err() {
         text = format!("error: {err}");
@@ -109,7 +130,19 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
     };
     let result = match cli.command {
-        Command::Breaking { input, against, format, config } => breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr),
+        Command::Breaking {
+            input,
+            against,
+            format,
+            config,
+        } => breaking(
+            &input,
+            &against,
+            format.into(),
+            config.as_deref(),
+            stdout,
+            stderr,
+        ),
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
     };
     match result {
@@ -123,32 +156,69 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
 
 fn load_set(spec: &str) -> Result<SourceSet, CliError> {
     let spec = InputSpec::parse(spec);
-    Ok(SourceSet::load(&spec, &|p| protobuf::is_proto(p), &protobuf::CONFIG_FILES)?)
+    Ok(SourceSet::load(
+        &spec,
+        &|p| protobuf::is_proto(p),
+        &protobuf::CONFIG_FILES,
+    )?)
 }
 
-fn breaking(input: &str, against: &str, format: Format, config: Option<&str>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, CliError> {
+fn breaking(
+    input: &str,
+    against: &str,
+    format: Format,
+    config: Option<&str>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, CliError> {
     let (current_set, previous_set) = std::thread::scope(|s| {
         let previous = s.spawn(|| load_set(against));
         let current = load_set(input);
-        (current, previous.join().unwrap_or_else(|_| Err(CliError::Output(std::io::Error::other("loader thread panicked")))))
+        (
+            current,
+            previous.join().unwrap_or_else(|_| {
+                Err(CliError::Output(std::io::Error::other(
+                    "loader thread panicked",
+                )))
+            }),
+        )
     });
     let (current_set, previous_set) = (current_set?, previous_set?);
     let config_bytes = match config {
-        Some(path) => Some((path, std::fs::read(path).map_err(|source| CliError::Config { path: path.to_string(), source })?)),
+        Some(path) => Some((
+            path,
+            std::fs::read(path).map_err(|source| CliError::Config {
+                path: path.to_string(),
+                source,
+            })?,
+        )),
         None => None,
     };
-    let policy = protobuf::breaking_config_of(&current_set, config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())))?;
+    let policy = protobuf::breaking_config_of(
+        &current_set,
+        config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())),
+    )?;
     for warning in &policy.warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
-    let (current, previous) = rayon_join(|| protobuf::load(&current_set), || protobuf::load(&previous_set));
+    let (current, previous) = rayon_join(
+        || protobuf::load(&current_set),
+        || protobuf::load(&previous_set),
+    );
     let (current, previous) = (current?, previous?);
     let report = protobuf::breaking(&previous, &current, &policy);
     format.renderer().render(&report, stdout)?;
-    Ok(if report.findings.is_empty() { EXIT_OK } else { EXIT_BREAKING })
+    Ok(if report.findings.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_BREAKING
+    })
 }
 
-fn rayon_join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+fn rayon_join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
     std::thread::scope(|s| {
         let hb = s.spawn(b);
         let ra = a();
@@ -165,14 +235,23 @@ fn rules(version: ConfigVersionArg, stdout: &mut dyn Write) -> Result<(), CliErr
     };
     writeln!(stdout, "{:<48} {:<32} PURPOSE", "ID", "CATEGORIES")?;
     for rule in ALL {
-        let exists = if rule.is_deprecated() { protobuf::rules::deprecated_in(rule.id, version) } else { rule.membership.exists_in(version) };
+        let exists = if rule.is_deprecated() {
+            protobuf::rules::deprecated_in(rule.id, version)
+        } else {
+            rule.membership.exists_in(version)
+        };
         if !exists {
             continue;
         }
         let cats = if rule.is_deprecated() {
             format!("deprecated -> {}", rule.replacement_ids(version).join(","))
         } else {
-            rule.membership.categories(version).iter().map(|c| c.id()).collect::<Vec<_>>().join(",")
+            rule.membership
+                .categories(version)
+                .iter()
+                .map(|c| c.id())
+                .collect::<Vec<_>>()
+                .join(",")
         };
         writeln!(stdout, "{:<48} {:<32} {}", rule.id, cats, rule.purpose)?;
     }

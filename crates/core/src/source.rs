@@ -11,7 +11,10 @@ pub enum SourceError {
     #[error("{path}: no such file or directory")]
     NotFound { path: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("git revision `{rev}`: {message}")]
     Git { rev: String, message: String },
 }
@@ -34,7 +37,10 @@ impl InputSpec {
                 Some((rev, subdir)) => (rev, subdir.trim_matches('/')),
                 None => (rest, ""),
             };
-            return InputSpec::Git { rev: rev.to_string(), subdir: subdir.to_string() };
+            return InputSpec::Git {
+                rev: rev.to_string(),
+                subdir: subdir.to_string(),
+            };
         }
         InputSpec::Path(PathBuf::from(text))
     }
@@ -73,7 +79,11 @@ pub struct SourceSet {
 impl SourceSet {
     /// Reads an input. `keep` selects files by relative path; `extras` names files at the
     /// root (like `buf.yaml`) to read when they exist.
-    pub fn load(spec: &InputSpec, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
+    pub fn load(
+        spec: &InputSpec,
+        keep: &dyn Fn(&str) -> bool,
+        extras: &[&str],
+    ) -> Result<SourceSet, SourceError> {
         match spec {
             InputSpec::Path(path) => load_path(path, keep, extras),
             InputSpec::Git { rev, subdir } => load_git(rev, subdir, keep, extras),
@@ -88,27 +98,49 @@ impl SourceSet {
 
 fn io_err(path: &Path, source: std::io::Error) -> SourceError {
     if source.kind() == std::io::ErrorKind::NotFound {
-        SourceError::NotFound { path: path.display().to_string() }
+        SourceError::NotFound {
+            path: path.display().to_string(),
+        }
     } else {
-        SourceError::Io { path: path.display().to_string(), source }
+        SourceError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 }
 
-fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
+fn load_path(
+    path: &Path,
+    keep: &dyn Fn(&str) -> bool,
+    extras: &[&str],
+) -> Result<SourceSet, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
     // A single file is checked alone, but its folder is the import root.
     let (root, single_file) = if meta.is_dir() {
         (path.to_path_buf(), None)
     } else {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         (parent.to_path_buf(), Some(name))
     };
-    let mut set = SourceSet { name: root.display().to_string(), single_file: single_file.clone(), ..SourceSet::default() };
+    let mut set = SourceSet {
+        name: root.display().to_string(),
+        single_file: single_file.clone(),
+        ..SourceSet::default()
+    };
     let mut found = Vec::new();
     walk(&root, "", &mut found)?;
     found.sort();
-    for rel in found.into_iter().filter(|rel| keep(rel) || single_file.as_deref() == Some(rel.as_str())) {
+    for rel in found
+        .into_iter()
+        .filter(|rel| keep(rel) || single_file.as_deref() == Some(rel.as_str()))
+    {
         let full = root.join(&rel);
         let bytes = std::fs::read(&full).map_err(|e| io_err(&full, e))?;
         set.files.push(SourceFile { path: rel, bytes });
@@ -116,7 +148,10 @@ fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Resul
     for name in extras {
         let full = root.join(name);
         if let Ok(bytes) = std::fs::read(&full) {
-            set.extras.push(SourceFile { path: (*name).to_string(), bytes });
+            set.extras.push(SourceFile {
+                path: (*name).to_string(),
+                bytes,
+            });
         }
     }
     Ok(set)
@@ -130,7 +165,11 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), SourceErr
         if name.starts_with('.') {
             continue;
         }
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         let file_type = std::fs::metadata(entry.path()).map_err(|e| io_err(&entry.path(), e))?;
         if file_type.is_dir() {
             walk(&entry.path(), &rel, out)?;
@@ -145,41 +184,69 @@ fn git(args: &[&str], rev: &str) -> Result<Vec<u8>, SourceError> {
     let output = Command::new("git")
         .args(args)
         .output()
-        .map_err(|e| SourceError::Git { rev: rev.to_string(), message: format!("cannot run git: {e}") })?;
+        .map_err(|e| SourceError::Git {
+            rev: rev.to_string(),
+            message: format!("cannot run git: {e}"),
+        })?;
     if !output.status.success() {
         let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(SourceError::Git { rev: rev.to_string(), message });
+        return Err(SourceError::Git {
+            rev: rev.to_string(),
+            message,
+        });
     }
     Ok(output.stdout)
 }
 
-fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
-    let display = if subdir.is_empty() { format!("git:{rev}") } else { format!("git:{rev}:{subdir}") };
+fn load_git(
+    rev: &str,
+    subdir: &str,
+    keep: &dyn Fn(&str) -> bool,
+    extras: &[&str],
+) -> Result<SourceSet, SourceError> {
+    let display = if subdir.is_empty() {
+        format!("git:{rev}")
+    } else {
+        format!("git:{rev}:{subdir}")
+    };
     let commit = format!("{rev}^{{commit}}");
     git(&["rev-parse", "--verify", "--quiet", &commit], rev).map_err(|_| SourceError::Git {
         rev: rev.to_string(),
         message: "no such revision in this repository".to_string(),
     })?;
     // git paths are relative to the repository top, whatever the current directory.
-    let treeish = if subdir.is_empty() { format!("{rev}:") } else { format!("{rev}:{subdir}") };
+    let treeish = if subdir.is_empty() {
+        format!("{rev}:")
+    } else {
+        format!("{rev}:{subdir}")
+    };
     let kind = git(&["cat-file", "-t", &treeish], rev).map_err(|_| SourceError::Git {
         rev: rev.to_string(),
         message: format!("path `{subdir}` does not exist in that revision"),
     })?;
-    let mut set = SourceSet { name: display, ..SourceSet::default() };
+    let mut set = SourceSet {
+        name: display,
+        ..SourceSet::default()
+    };
     let mut treeish = treeish;
     if String::from_utf8_lossy(&kind).trim() == "blob" {
         // A single file: its folder in that revision is the import root.
         let (parent, name) = subdir.rsplit_once('/').unwrap_or(("", subdir));
         set.single_file = Some(name.to_string());
-        set.name = if parent.is_empty() { format!("git:{rev}") } else { format!("git:{rev}:{parent}") };
+        set.name = if parent.is_empty() {
+            format!("git:{rev}")
+        } else {
+            format!("git:{rev}:{parent}")
+        };
         treeish = format!("{rev}:{parent}");
     }
     let listing = git(&["ls-tree", "-r", "-z", "--full-tree", &treeish], rev)?;
     let mut wanted = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let text = String::from_utf8_lossy(entry);
-        let Some((meta, path)) = text.split_once('\t') else { continue };
+        let Some((meta, path)) = text.split_once('\t') else {
+            continue;
+        };
         let mut parts = meta.split_whitespace();
         let (_mode, kind, object) = (parts.next(), parts.next(), parts.next());
         if kind != Some("blob") {
@@ -194,15 +261,25 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
     }
     for (path, bytes, extra) in cat_batch(rev, wanted)? {
         let file = SourceFile { path, bytes };
-        if extra { set.extras.push(file) } else { set.files.push(file) }
+        if extra {
+            set.extras.push(file)
+        } else {
+            set.files.push(file)
+        }
     }
     set.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(set)
 }
 
 /// Reads many blobs through one `git cat-file --batch` process.
-fn cat_batch(rev: &str, wanted: Vec<(String, String, bool)>) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
-    let fail = |message: String| SourceError::Git { rev: rev.to_string(), message };
+fn cat_batch(
+    rev: &str,
+    wanted: Vec<(String, String, bool)>,
+) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
+    let fail = |message: String| SourceError::Git {
+        rev: rev.to_string(),
+        message,
+    };
     let mut child = Command::new("git")
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -219,19 +296,26 @@ fn cat_batch(rev: &str, wanted: Vec<(String, String, bool)>) -> Result<Vec<(Stri
             }
         }
     });
-    let stdout = child.stdout.take().ok_or_else(|| fail("no stdout".into()))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| fail("no stdout".into()))?;
     let mut reader = BufReader::new(stdout);
     let mut out = Vec::with_capacity(wanted.len());
     for (path, _, extra) in wanted {
         let mut header = String::new();
-        reader.read_line(&mut header).map_err(|e| fail(e.to_string()))?;
+        reader
+            .read_line(&mut header)
+            .map_err(|e| fail(e.to_string()))?;
         let size: usize = header
             .split_whitespace()
             .nth(2)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| fail(format!("unexpected git output for {path}: {header}")))?;
         let mut bytes = vec![0; size + 1];
-        reader.read_exact(&mut bytes).map_err(|e| fail(e.to_string()))?;
+        reader
+            .read_exact(&mut bytes)
+            .map_err(|e| fail(e.to_string()))?;
         bytes.pop();
         out.push((path, bytes, extra));
     }
@@ -246,12 +330,24 @@ mod tests {
 
     #[test]
     fn parses_git_specs() {
-        assert_eq!(InputSpec::parse("git:main"), InputSpec::Git { rev: "main".into(), subdir: String::new() });
+        assert_eq!(
+            InputSpec::parse("git:main"),
+            InputSpec::Git {
+                rev: "main".into(),
+                subdir: String::new()
+            }
+        );
         assert_eq!(
             InputSpec::parse("git:HEAD~1:schemas/proto/"),
-            InputSpec::Git { rev: "HEAD~1".into(), subdir: "schemas/proto".into() }
+            InputSpec::Git {
+                rev: "HEAD~1".into(),
+                subdir: "schemas/proto".into()
+            }
         );
-        assert_eq!(InputSpec::parse("schemas/proto"), InputSpec::Path("schemas/proto".into()));
+        assert_eq!(
+            InputSpec::parse("schemas/proto"),
+            InputSpec::Path("schemas/proto".into())
+        );
     }
 
     #[test]
@@ -262,7 +358,12 @@ mod tests {
         std::fs::write(dir.path().join("a.proto"), "a").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "n").unwrap();
         std::fs::write(dir.path().join("buf.yaml"), "version: v2").unwrap();
-        let set = SourceSet::load(&InputSpec::Path(dir.path().into()), &|p| p.ends_with(".proto"), &["buf.yaml"]).unwrap();
+        let set = SourceSet::load(
+            &InputSpec::Path(dir.path().into()),
+            &|p| p.ends_with(".proto"),
+            &["buf.yaml"],
+        )
+        .unwrap();
         let paths: Vec<_> = set.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a.proto", "b/x.proto"]);
         assert!(set.extra("buf.yaml").is_some());
@@ -270,7 +371,8 @@ mod tests {
 
     #[test]
     fn missing_path_is_not_found() {
-        let err = SourceSet::load(&InputSpec::Path("/no/such/dir".into()), &|_| true, &[]).unwrap_err();
+        let err =
+            SourceSet::load(&InputSpec::Path("/no/such/dir".into()), &|_| true, &[]).unwrap_err();
         assert!(matches!(err, SourceError::NotFound { .. }));
     }
 }

@@ -13,7 +13,11 @@ pub struct Span {
 impl Span {
     /// Span from the start of `self` to the end of `end`.
     pub fn to(self, end: Span) -> Span {
-        Span { end_line: end.end_line, end_col: end.end_col, ..self }
+        Span {
+            end_line: end.end_line,
+            end_col: end.end_col,
+            ..self
+        }
     }
 }
 
@@ -54,7 +58,10 @@ pub struct NamePart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Ident(String),
-    Int { negative: bool, magnitude: u64 },
+    Int {
+        negative: bool,
+        magnitude: u64,
+    },
     Float(f64),
     Str(Vec<u8>),
     /// A message literal `{ ... }`; its contents do not matter to any rule.
@@ -95,7 +102,12 @@ pub struct OptionDecl {
 impl OptionDecl {
     /// True when the name is exactly the given simple (non-extension) path, like `["ctype"]`.
     pub fn is(&self, path: &[&str]) -> bool {
-        self.name.len() == path.len() && self.name.iter().zip(path).all(|(p, want)| !p.is_extension && p.name == *want)
+        self.name.len() == path.len()
+            && self
+                .name
+                .iter()
+                .zip(path)
+                .all(|(p, want)| !p.is_extension && p.name == *want)
     }
 }
 
@@ -181,7 +193,10 @@ impl Kind {
     }
 
     pub fn is_64bit_integer(self) -> bool {
-        matches!(self, Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64)
+        matches!(
+            self,
+            Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64
+        )
     }
 }
 

@@ -14,7 +14,13 @@ fn enum_of(e: &EnumDescriptorProto) -> Enum {
         values: e
             .value
             .iter()
-            .map(|v| EnumValue { name: v.name().to_string(), number: v.number() as i64, span: Span::default(), number_span: Span::default(), options: vec![] })
+            .map(|v| EnumValue {
+                name: v.name().to_string(),
+                number: v.number() as i64,
+                span: Span::default(),
+                number_span: Span::default(),
+                options: vec![],
+            })
             .collect(),
         ..Enum::default()
     }
@@ -64,7 +70,10 @@ pub fn files() -> &'static [ProtoFile] {
             ("google/protobuf/go_features.proto", "GoFeatures"),
         ] {
             let mut file = empty_file(path, "pb");
-            file.messages.push(Message { name: message.to_string(), ..Message::default() });
+            file.messages.push(Message {
+                name: message.to_string(),
+                ..Message::default()
+            });
             out.push(file);
         }
         for file in &mut out {
@@ -79,7 +88,11 @@ mod tests {
     #[test]
     fn well_known_types_are_built_in() {
         let paths: Vec<_> = super::files().iter().map(|f| f.path.as_str()).collect();
-        for want in ["google/protobuf/timestamp.proto", "google/protobuf/descriptor.proto", "google/protobuf/cpp_features.proto"] {
+        for want in [
+            "google/protobuf/timestamp.proto",
+            "google/protobuf/descriptor.proto",
+            "google/protobuf/cpp_features.proto",
+        ] {
             assert!(paths.contains(&want), "{want} missing from {paths:?}");
         }
     }

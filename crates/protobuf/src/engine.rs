@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::ast::{Field, Message, ProtoFile};
-use crate::rules::{Check, EnumRef, FieldRef, MessageRef, MethodRef, Out, RawFinding, Rule, ServiceRef, ValuesRef};
+use crate::rules::{
+    Check, EnumRef, FieldRef, MessageRef, MethodRef, Out, RawFinding, Rule, ServiceRef, ValuesRef,
+};
 
 /// Lookup tables over the files of one input.
 pub struct Index<'a> {
@@ -30,22 +32,52 @@ impl<'a> Index<'a> {
         for file in files {
             index.files.insert(&file.path, file);
             for e in &file.enums {
-                index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
+                index.enums.insert(
+                    &e.full_name,
+                    EnumRef {
+                        enumeration: e,
+                        file,
+                    },
+                );
             }
             for ext in &file.extensions {
-                index.extensions.entry((&ext.extendee_full, ext.number)).or_insert(FieldRef { field: ext, file, parent: None });
+                index
+                    .extensions
+                    .entry((&ext.extendee_full, ext.number))
+                    .or_insert(FieldRef {
+                        field: ext,
+                        file,
+                        parent: None,
+                    });
             }
             file.walk_messages(&mut |m| {
-                index.messages.insert(&m.full_name, MessageRef { message: m, file });
+                index
+                    .messages
+                    .insert(&m.full_name, MessageRef { message: m, file });
                 for e in &m.enums {
-                    index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
+                    index.enums.insert(
+                        &e.full_name,
+                        EnumRef {
+                            enumeration: e,
+                            file,
+                        },
+                    );
                 }
                 for ext in &m.extensions {
-                    index.extensions.entry((&ext.extendee_full, ext.number)).or_insert(FieldRef { field: ext, file, parent: Some(m) });
+                    index
+                        .extensions
+                        .entry((&ext.extendee_full, ext.number))
+                        .or_insert(FieldRef {
+                            field: ext,
+                            file,
+                            parent: Some(m),
+                        });
                 }
             });
             for s in &file.services {
-                index.services.insert(&s.full_name, ServiceRef { service: s, file });
+                index
+                    .services
+                    .insert(&s.full_name, ServiceRef { service: s, file });
             }
         }
         index
@@ -75,7 +107,12 @@ fn by_number(m: &Message) -> HashMap<i64, &Field> {
 
 impl<'a> Matches<'a> {
     fn new(pair: &Pair<'a>) -> Matches<'a> {
-        let files = pair.previous.files.iter().filter_map(|(path, prev)| pair.current.files.get(path).map(|cur| (*prev, *cur))).collect();
+        let files = pair
+            .previous
+            .files
+            .iter()
+            .filter_map(|(path, prev)| pair.current.files.get(path).map(|cur| (*prev, *cur)))
+            .collect();
         let mut messages: Vec<_> = pair
             .previous
             .messages
@@ -89,8 +126,16 @@ impl<'a> Matches<'a> {
             for pf in &prev.message.fields {
                 if let Some(cf) = current.get(&pf.number) {
                     fields.push((
-                        FieldRef { field: pf, file: prev.file, parent: Some(prev.message) },
-                        FieldRef { field: cf, file: cur.file, parent: Some(cur.message) },
+                        FieldRef {
+                            field: pf,
+                            file: prev.file,
+                            parent: Some(prev.message),
+                        },
+                        FieldRef {
+                            field: cf,
+                            file: cur.file,
+                            parent: Some(cur.message),
+                        },
                     ));
                 }
             }
@@ -119,7 +164,16 @@ impl<'a> Matches<'a> {
             let (pg, mut cg) = (group(*prev), group(*cur));
             for (number, pvals) in pg {
                 if let Some(cvals) = cg.remove(&number) {
-                    values.push((ValuesRef { enumeration: *prev, values: pvals }, ValuesRef { enumeration: *cur, values: cvals }));
+                    values.push((
+                        ValuesRef {
+                            enumeration: *prev,
+                            values: pvals,
+                        },
+                        ValuesRef {
+                            enumeration: *cur,
+                            values: cvals,
+                        },
+                    ));
                 }
             }
         }
@@ -135,34 +189,72 @@ impl<'a> Matches<'a> {
             for pm in &prev.service.methods {
                 if let Some(cm) = cur.service.methods.iter().find(|m| m.name == pm.name) {
                     methods.push((
-                        MethodRef { method: pm, service: prev.service, file: prev.file },
-                        MethodRef { method: cm, service: cur.service, file: cur.file },
+                        MethodRef {
+                            method: pm,
+                            service: prev.service,
+                            file: prev.file,
+                        },
+                        MethodRef {
+                            method: cm,
+                            service: cur.service,
+                            file: cur.file,
+                        },
                     ));
                 }
             }
         }
-        Matches { files, messages, fields, enums, values, services, methods }
+        Matches {
+            files,
+            messages,
+            fields,
+            enums,
+            values,
+            services,
+            methods,
+        }
     }
 }
 
 /// Runs the given rules over a pair of inputs.
-pub fn run(previous: &[ProtoFile], current: &[ProtoFile], rules: &[&'static Rule]) -> Vec<RawFinding> {
-    let pair = Pair { previous: Index::new(previous), current: Index::new(current) };
+pub fn run(
+    previous: &[ProtoFile],
+    current: &[ProtoFile],
+    rules: &[&'static Rule],
+) -> Vec<RawFinding> {
+    let pair = Pair {
+        previous: Index::new(previous),
+        current: Index::new(current),
+    };
     let matches = Matches::new(&pair);
     rules
         .par_iter()
         .map(|rule| {
             let mut findings = Vec::new();
-            let mut out = Out { rule, findings: &mut findings };
+            let mut out = Out {
+                rule,
+                findings: &mut findings,
+            };
             match rule.check {
                 Check::Inputs(f) => f(&pair, &mut out),
                 Check::Files(f) => matches.files.iter().for_each(|(p, c)| f(p, c, &mut out)),
-                Check::Messages(f) => matches.messages.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
-                Check::Fields(f) => matches.fields.iter().for_each(|(p, c)| f(*p, *c, &pair, &mut out)),
+                Check::Messages(f) => matches
+                    .messages
+                    .iter()
+                    .for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Fields(f) => matches
+                    .fields
+                    .iter()
+                    .for_each(|(p, c)| f(*p, *c, &pair, &mut out)),
                 Check::Enums(f) => matches.enums.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
                 Check::EnumValues(f) => matches.values.iter().for_each(|(p, c)| f(p, c, &mut out)),
-                Check::Services(f) => matches.services.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
-                Check::Methods(f) => matches.methods.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Services(f) => matches
+                    .services
+                    .iter()
+                    .for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Methods(f) => matches
+                    .methods
+                    .iter()
+                    .for_each(|(p, c)| f(*p, *c, &mut out)),
                 Check::Deprecated => {}
             }
             findings

@@ -20,7 +20,17 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    pub fn new(path: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> LoadError {
-        LoadError { path: path.into(), line, column, message: message.into() }
+    pub fn new(
+        path: impl Into<String>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> LoadError {
+        LoadError {
+            path: path.into(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }

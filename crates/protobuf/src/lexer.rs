@@ -50,13 +50,22 @@ impl Cursor<'_> {
         Some(c)
     }
     fn err(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { line: self.line, column: self.col, message: message.into() }
+        SyntaxError {
+            line: self.line,
+            column: self.col,
+            message: message.into(),
+        }
     }
 }
 
 /// Splits a source into tokens, skipping whitespace and comments.
 pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
-    let mut c = Cursor { src: src.as_bytes(), pos: 0, line: 1, col: 1 };
+    let mut c = Cursor {
+        src: src.as_bytes(),
+        pos: 0,
+        line: 1,
+        col: 1,
+    };
     let mut out = Vec::with_capacity(src.len() / 4);
     while let Some(ch) = c.peek() {
         let (line, col) = (c.line, c.col);
@@ -79,7 +88,13 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
                 c.bump();
                 loop {
                     match c.peek() {
-                        None => return Err(SyntaxError { line, column: col, message: "unterminated block comment".into() }),
+                        None => {
+                            return Err(SyntaxError {
+                                line,
+                                column: col,
+                                message: "unterminated block comment".into(),
+                            });
+                        }
                         Some(b'*') if c.peek_at(1) == Some(b'/') => {
                             c.bump();
                             c.bump();
@@ -94,7 +109,10 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let start = c.pos;
-                while matches!(c.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')) {
+                while matches!(
+                    c.peek(),
+                    Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+                ) {
                     c.bump();
                 }
                 Tok::Ident(src[start..c.pos].to_string())
@@ -102,8 +120,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
             b'0'..=b'9' => number(&mut c, src)?,
             b'.' if matches!(c.peek_at(1), Some(b'0'..=b'9')) => number(&mut c, src)?,
             b'"' | b'\'' => Tok::Str(string(&mut c)?),
-            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'=' | b',' | b'.' | b':' | b'-'
-            | b'+' | b'/' => {
+            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'=' | b',' | b'.'
+            | b':' | b'-' | b'+' | b'/' => {
                 c.bump();
                 Tok::Sym(ch as char)
             }
@@ -112,7 +130,15 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
                 return Err(c.err(format!("unexpected character {shown:?}")));
             }
         };
-        out.push(Token { tok, span: Span { start_line: line, start_col: col, end_line: c.line, end_col: c.col } });
+        out.push(Token {
+            tok,
+            span: Span {
+                start_line: line,
+                start_col: col,
+                end_line: c.line,
+                end_col: c.col,
+            },
+        });
     }
     Ok(out)
 }
@@ -120,7 +146,11 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
 fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
     let start = c.pos;
     let (line, col) = (c.line, c.col);
-    let bad = |m: &str| SyntaxError { line, column: col, message: m.to_string() };
+    let bad = |m: &str| SyntaxError {
+        line,
+        column: col,
+        message: m.to_string(),
+    };
     if c.peek() == Some(b'0') && matches!(c.peek_at(1), Some(b'x' | b'X')) {
         c.bump();
         c.bump();
@@ -129,7 +159,9 @@ fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
             c.bump();
         }
         let text = &src[digits..c.pos];
-        return u64::from_str_radix(text, 16).map(Tok::Int).map_err(|_| bad("invalid hexadecimal integer"));
+        return u64::from_str_radix(text, 16)
+            .map(Tok::Int)
+            .map_err(|_| bad("invalid hexadecimal integer"));
     }
     let mut is_float = false;
     while let Some(x) = c.peek() {
@@ -157,15 +189,23 @@ fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
     }
     let text = &src[start..c.pos];
     if is_float {
-        return text.parse::<f64>().map(Tok::Float).map_err(|_| bad("invalid floating point number"));
+        return text
+            .parse::<f64>()
+            .map(Tok::Float)
+            .map_err(|_| bad("invalid floating point number"));
     }
     if text.len() > 1 && text.starts_with('0') {
-        return u64::from_str_radix(&text[1..], 8).map(Tok::Int).map_err(|_| bad("invalid octal integer"));
+        return u64::from_str_radix(&text[1..], 8)
+            .map(Tok::Int)
+            .map_err(|_| bad("invalid octal integer"));
     }
     match text.parse::<u64>() {
         Ok(v) => Ok(Tok::Int(v)),
         // Out-of-range integers are still valid as float option values.
-        Err(_) => text.parse::<f64>().map(Tok::Float).map_err(|_| bad("invalid integer")),
+        Err(_) => text
+            .parse::<f64>()
+            .map(Tok::Float)
+            .map_err(|_| bad("invalid integer")),
     }
 }
 
@@ -175,10 +215,20 @@ fn string(c: &mut Cursor) -> Result<Vec<u8>, SyntaxError> {
     let mut out = Vec::new();
     loop {
         let Some(ch) = c.bump() else {
-            return Err(SyntaxError { line, column: col, message: "unterminated string".into() });
+            return Err(SyntaxError {
+                line,
+                column: col,
+                message: "unterminated string".into(),
+            });
         };
         match ch {
-            b'\n' => return Err(SyntaxError { line, column: col, message: "unterminated string".into() }),
+            b'\n' => {
+                return Err(SyntaxError {
+                    line,
+                    column: col,
+                    message: "unterminated string".into(),
+                });
+            }
             b'\\' => {
                 let Some(e) = c.bump() else { continue };
                 match e {
@@ -234,7 +284,8 @@ fn string(c: &mut Cursor) -> Result<Vec<u8>, SyntaxError> {
                                 None => return Err(c.err("invalid unicode escape")),
                             }
                         }
-                        let ch = char::from_u32(v).ok_or_else(|| c.err("invalid unicode code point"))?;
+                        let ch =
+                            char::from_u32(v).ok_or_else(|| c.err("invalid unicode code point"))?;
                         let mut buf = [0; 4];
                         out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                     }
@@ -264,7 +315,13 @@ mod tests {
         let kinds: Vec<_> = toks.into_iter().map(|t| t.tok).collect();
         assert_eq!(
             kinds,
-            vec![Tok::Int(31), Tok::Int(15), Tok::Float(1500.0), Tok::Float(0.5), Tok::Str(b"aAA\n".to_vec())]
+            vec![
+                Tok::Int(31),
+                Tok::Int(15),
+                Tok::Float(1500.0),
+                Tok::Float(0.5),
+                Tok::Str(b"aAA\n".to_vec())
+            ]
         );
     }
 

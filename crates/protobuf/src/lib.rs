@@ -51,7 +51,11 @@ pub fn display_path(set: &SourceSet, rel: &str) -> String {
     if set.name.is_empty() || set.name == "." {
         rel.to_string()
     } else if set.name.starts_with("git:") {
-        if set.name.matches(':').count() >= 2 { format!("{}/{rel}", set.name) } else { format!("{}:{rel}", set.name) }
+        if set.name.matches(':').count() >= 2 {
+            format!("{}/{rel}", set.name)
+        } else {
+            format!("{}:{rel}", set.name)
+        }
     } else {
         format!("{}/{rel}", set.name.trim_end_matches('/'))
     }
@@ -61,7 +65,9 @@ fn within(path: &str, prefix: &str) -> Option<String> {
     if prefix == "." || prefix.is_empty() {
         return Some(path.to_string());
     }
-    path.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('/')).map(str::to_string)
+    path.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .map(str::to_string)
 }
 
 /// Parses and links every .proto file of an input.
@@ -71,49 +77,105 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
     let mut sources: Vec<(String, &str, &[u8])> = Vec::new();
     let mut seen: HashMap<String, &str> = HashMap::new();
     for file in &set.files {
-        if !is_proto(&file.path) || layout.excludes.iter().any(|e| within(&file.path, e).is_some()) {
+        if !is_proto(&file.path)
+            || layout
+                .excludes
+                .iter()
+                .any(|e| within(&file.path, e).is_some())
+        {
             continue;
         }
-        let Some(module_path) = layout.roots.iter().find_map(|r| within(&file.path, r)) else { continue };
+        let Some(module_path) = layout.roots.iter().find_map(|r| within(&file.path, r)) else {
+            continue;
+        };
         if let Some(other) = seen.insert(module_path.clone(), &file.path) {
             return Err(LoadError::new(
                 display_path(set, &file.path),
                 1,
                 1,
-                format!("\"{module_path}\" is also defined by {}; files in different roots must have different paths", display_path(set, other)),
+                format!(
+                    "\"{module_path}\" is also defined by {}; files in different roots must have different paths",
+                    display_path(set, other)
+                ),
             ));
         }
         sources.push((module_path, &file.path, &file.bytes));
     }
-    let parsed: Vec<Result<ProtoFile, LoadError>> = sources
-        .par_iter()
-        .map(|(module_path, input_path, bytes)| {
+    let parse_one =
+        |(module_path, input_path, bytes): &(String, &str, &[u8])| -> Result<ProtoFile, LoadError> {
             let text = std::str::from_utf8(bytes).map_err(|e| {
                 let (line, column) = config::line_col(bytes, e.valid_up_to());
-                LoadError::new(display_path(set, input_path), line, column, "file is not valid UTF-8")
+                LoadError::new(
+                    display_path(set, input_path),
+                    line,
+                    column,
+                    "file is not valid UTF-8",
+                )
             })?;
-            let mut file = parser::parse_file(module_path, text)
-                .map_err(|e| LoadError::new(display_path(set, input_path), e.line, e.column, e.message))?;
+            let mut file = parser::parse_file(module_path, text).map_err(|e| {
+                LoadError::new(display_path(set, input_path), e.line, e.column, e.message)
+            })?;
             link::assign_names(&mut file);
             Ok(file)
-        })
-        .collect();
+        };
+    let parsed: Vec<Result<ProtoFile, LoadError>> = match &set.single_file {
+        // A single file: parse it and what it imports, transitively, nothing else of its folder.
+        Some(single) => {
+            let start = layout
+                .roots
+                .iter()
+                .find_map(|r| within(single, r))
+                .unwrap_or_else(|| single.clone());
+            let by_path: HashMap<&str, &(String, &str, &[u8])> =
+                sources.iter().map(|s| (s.0.as_str(), s)).collect();
+            let mut queue = vec![start];
+            let mut done = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            while let Some(path) = queue.pop() {
+                if !done.insert(path.clone()) {
+                    continue;
+                }
+                let Some(source) = by_path.get(path.as_str()) else {
+                    continue;
+                };
+                let result = parse_one(source);
+                if let Ok(file) = &result {
+                    queue.extend(file.imports.iter().map(|i| i.path.clone()));
+                }
+                out.push(result);
+            }
+            out
+        }
+        None => sources.par_iter().map(parse_one).collect(),
+    };
     let mut files = parsed.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let input_path: HashMap<String, &str> = sources.iter().map(|(m, i, _)| (m.clone(), *i)).collect();
-    let shown = |module_path: &str| display_path(set, input_path.get(module_path).copied().unwrap_or(module_path));
+    let input_path: HashMap<String, &str> =
+        sources.iter().map(|(m, i, _)| (m.clone(), *i)).collect();
+    let shown = |module_path: &str| {
+        display_path(
+            set,
+            input_path.get(module_path).copied().unwrap_or(module_path),
+        )
+    };
 
     let mut table = link::SymbolTable::default();
     let known: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for b in builtin::files().iter().filter(|b| !known.contains(b.path.as_str())) {
+    for b in builtin::files()
+        .iter()
+        .filter(|b| !known.contains(b.path.as_str()))
+    {
         table.add_file(b);
     }
     for f in &files {
         table.add_file(f);
     }
-    let builtin_paths: std::collections::HashSet<&str> = builtin::files().iter().map(|f| f.path.as_str()).collect();
+    let builtin_paths: std::collections::HashSet<&str> =
+        builtin::files().iter().map(|f| f.path.as_str()).collect();
     for f in &files {
         for import in &f.imports {
-            if !known.contains(import.path.as_str()) && !builtin_paths.contains(import.path.as_str()) {
+            if !known.contains(import.path.as_str())
+                && !builtin_paths.contains(import.path.as_str())
+            {
                 return Err(LoadError::new(
                     shown(&f.path),
                     import.span.start_line,
@@ -123,7 +185,10 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
             }
         }
     }
-    let linked: Vec<Result<(), LoadError>> = files.par_iter_mut().map(|f| link::link_file(f, &table)).collect();
+    let linked: Vec<Result<(), LoadError>> = files
+        .par_iter_mut()
+        .map(|f| link::link_file(f, &table))
+        .collect();
     for (result, f) in linked.into_iter().zip(&files) {
         if let Err(mut e) = result {
             e.path = shown(&f.path);
@@ -131,16 +196,26 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
         }
     }
     if let Some(single) = &set.single_file {
-        let module_path = layout.roots.iter().find_map(|r| within(single, r)).unwrap_or_else(|| single.clone());
+        let module_path = layout
+            .roots
+            .iter()
+            .find_map(|r| within(single, r))
+            .unwrap_or_else(|| single.clone());
         files.retain(|f| f.path == module_path);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Module { files, root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()) })
+    Ok(Module {
+        files,
+        root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()),
+    })
 }
 
 /// The breaking policy for an input: `config_file` if given (name, bytes), else the input's
 /// own buf.yaml / schemagate.yaml, else buf's defaults (v2, FILE category).
-pub fn breaking_config_of(set: &SourceSet, config_file: Option<(&str, &[u8])>) -> Result<BreakingConfig, LoadError> {
+pub fn breaking_config_of(
+    set: &SourceSet,
+    config_file: Option<(&str, &[u8])>,
+) -> Result<BreakingConfig, LoadError> {
     if let Some((name, bytes)) = config_file {
         return config::breaking_config(name, bytes);
     }
@@ -161,10 +236,19 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
         .map(|f| Finding {
             rule: f.rule.to_string(),
             level: Level::Error,
-            path: if f.path.is_empty() { f.against_path.clone().unwrap_or_default() } else { f.path },
+            path: if f.path.is_empty() {
+                f.against_path.clone().unwrap_or_default()
+            } else {
+                f.path
+            },
             location: f
                 .span
-                .map(|s| Location { start_line: s.start_line, start_column: s.start_col, end_line: s.end_line, end_column: s.end_col })
+                .map(|s| Location {
+                    start_line: s.start_line,
+                    start_column: s.start_col,
+                    end_line: s.end_line,
+                    end_column: s.end_col,
+                })
                 .unwrap_or(Location::NONE),
             message: f.message,
         })

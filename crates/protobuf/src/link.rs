@@ -44,7 +44,12 @@ impl SymbolTable {
         self.add_package(&file.package);
         fn add_enum(t: &mut SymbolTable, e: &Enum, scope: &str) {
             t.insert(e.full_name.clone(), SymbolKind::Enum);
-            t.enum_values.entry(e.full_name.clone()).or_insert_with(|| e.values.iter().map(|v| (v.name.clone(), v.number)).collect());
+            t.enum_values.entry(e.full_name.clone()).or_insert_with(|| {
+                e.values
+                    .iter()
+                    .map(|v| (v.name.clone(), v.number))
+                    .collect()
+            });
             // Enum values are siblings of their enum in protobuf scoping.
             for v in &e.values {
                 t.insert(join(scope, &v.name), SymbolKind::Other);
@@ -83,7 +88,10 @@ impl SymbolTable {
     /// Resolves a type reference written in `scope` to a full name and kind.
     pub fn resolve(&self, scope: &str, name: &str) -> Option<(String, SymbolKind)> {
         if let Some(abs) = name.strip_prefix('.') {
-            return self.get(abs).filter(|k| is_type(*k)).map(|k| (abs.to_string(), k));
+            return self
+                .get(abs)
+                .filter(|k| is_type(*k))
+                .map(|k| (abs.to_string(), k));
         }
         let first = name.split('.').next().unwrap_or(name);
         let mut scope = scope.to_string();
@@ -112,7 +120,11 @@ fn is_type(k: SymbolKind) -> bool {
 
 /// `scope.name`, or `name` at the root scope.
 pub fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") }
+    if scope.is_empty() {
+        name.to_string()
+    } else {
+        format!("{scope}.{name}")
+    }
 }
 
 /// Assigns full and nested names throughout a freshly parsed file.
@@ -178,7 +190,10 @@ pub fn default_features(syntax: Syntax) -> Features {
             cpp_string_type: CppStringType::String,
             java_utf8_verify: false,
         },
-        Syntax::Edition2024 => Features { cpp_string_type: CppStringType::View, ..default_features(Syntax::Edition2023) },
+        Syntax::Edition2024 => Features {
+            cpp_string_type: CppStringType::View,
+            ..default_features(Syntax::Edition2023)
+        },
     }
 }
 
@@ -197,10 +212,14 @@ pub enum FeatureName {
 /// Recognizes `features.x` and `features.(pb.cpp).string_type` style option names.
 pub fn feature_of(option: &OptionDecl) -> Option<FeatureName> {
     let parts = &option.name;
-    if parts.first().is_none_or(|p| p.is_extension || p.name != "features") {
+    if parts
+        .first()
+        .is_none_or(|p| p.is_extension || p.name != "features")
+    {
         return None;
     }
-    let ext_is = |p: &NamePart, want: &str| p.is_extension && p.name.trim_start_matches('.') == want;
+    let ext_is =
+        |p: &NamePart, want: &str| p.is_extension && p.name.trim_start_matches('.') == want;
     match &parts[1..] {
         [p] if !p.is_extension => Some(match p.name.as_str() {
             "field_presence" => FeatureName::FieldPresence,
@@ -210,24 +229,39 @@ pub fn feature_of(option: &OptionDecl) -> Option<FeatureName> {
             "json_format" => FeatureName::JsonFormat,
             _ => return None,
         }),
-        [e, p] if ext_is(e, "pb.cpp") && p.name == "string_type" => Some(FeatureName::CppStringType),
-        [e, p] if ext_is(e, "pb.java") && p.name == "utf8_validation" => Some(FeatureName::JavaUtf8Validation),
+        [e, p] if ext_is(e, "pb.cpp") && p.name == "string_type" => {
+            Some(FeatureName::CppStringType)
+        }
+        [e, p] if ext_is(e, "pb.java") && p.name == "utf8_validation" => {
+            Some(FeatureName::JavaUtf8Validation)
+        }
         _ => None,
     }
 }
 
 /// Finds the explicit option setting `feature` on an element.
 pub fn feature_option(options: &[OptionDecl], feature: FeatureName) -> Option<&OptionDecl> {
-    options.iter().rev().find(|o| feature_of(o) == Some(feature))
+    options
+        .iter()
+        .rev()
+        .find(|o| feature_of(o) == Some(feature))
 }
 
 fn apply_features(mut base: Features, options: &[OptionDecl]) -> Features {
     for o in options {
-        let (Some(name), Some(v)) = (feature_of(o), o.value.as_ident()) else { continue };
+        let (Some(name), Some(v)) = (feature_of(o), o.value.as_ident()) else {
+            continue;
+        };
         match (name, v) {
-            (FeatureName::FieldPresence, "EXPLICIT") => base.field_presence = FieldPresence::Explicit,
-            (FeatureName::FieldPresence, "IMPLICIT") => base.field_presence = FieldPresence::Implicit,
-            (FeatureName::FieldPresence, "LEGACY_REQUIRED") => base.field_presence = FieldPresence::LegacyRequired,
+            (FeatureName::FieldPresence, "EXPLICIT") => {
+                base.field_presence = FieldPresence::Explicit
+            }
+            (FeatureName::FieldPresence, "IMPLICIT") => {
+                base.field_presence = FieldPresence::Implicit
+            }
+            (FeatureName::FieldPresence, "LEGACY_REQUIRED") => {
+                base.field_presence = FieldPresence::LegacyRequired
+            }
             (FeatureName::EnumType, v) => base.enum_type_closed = v == "CLOSED",
             (FeatureName::Utf8Validation, v) => base.utf8_validation_verify = v == "VERIFY",
             (FeatureName::MessageEncoding, v) => base.message_encoding_delimited = v == "DELIMITED",
@@ -252,17 +286,31 @@ struct Linker<'a> {
 impl Linker<'_> {
     fn fail(&mut self, span: Span, message: String) {
         if self.error.is_none() {
-            self.error = Some(LoadError::new(self.file_path, span.start_line, span.start_col, message));
+            self.error = Some(LoadError::new(
+                self.file_path,
+                span.start_line,
+                span.start_col,
+                message,
+            ));
         }
     }
 
-    fn resolve_field(&mut self, f: &mut Field, scope: &str, parent: Features, oneof_features: Option<Features>) {
+    fn resolve_field(
+        &mut self,
+        f: &mut Field,
+        scope: &str,
+        parent: Features,
+        oneof_features: Option<Features>,
+    ) {
         let base = oneof_features.unwrap_or(parent);
         f.features = apply_features(base, &f.options);
         if let Some(extendee) = &f.extendee {
             match self.table.resolve(scope, extendee) {
                 Some((full, SymbolKind::Message)) => f.extendee_full = full,
-                _ => self.fail(f.type_span, format!("extendee \"{extendee}\" is not defined")),
+                _ => self.fail(
+                    f.type_span,
+                    format!("extendee \"{extendee}\" is not defined"),
+                ),
             }
         }
         match &f.ty {
@@ -273,23 +321,36 @@ impl Linker<'_> {
             }
             TypeRef::Named(name) => match self.table.resolve(scope, name) {
                 Some((full, SymbolKind::Message)) => {
-                    let delimited = f.features.message_encoding_delimited && !f.is_map && self.syntax.is_editions();
-                    f.kind = Some(if delimited { Kind::Group } else { Kind::Message });
+                    let delimited = f.features.message_encoding_delimited
+                        && !f.is_map
+                        && self.syntax.is_editions();
+                    f.kind = Some(if delimited {
+                        Kind::Group
+                    } else {
+                        Kind::Message
+                    });
                     f.type_name = full;
                 }
                 Some((full, _)) => {
                     f.kind = Some(Kind::Enum);
                     let values = self.table.enum_values.get(&full);
                     let short = full.rsplit('.').next().unwrap_or(&full).to_string();
-                    let explicit = find_option(&f.options, &["default"]).and_then(|o| o.value.as_ident().map(str::to_string));
+                    let explicit = find_option(&f.options, &["default"])
+                        .and_then(|o| o.value.as_ident().map(str::to_string));
                     f.enum_default = match (values, explicit) {
-                        (Some(values), Some(name)) => values.iter().find(|(n, _)| *n == name).map(|(n, v)| (short, n.clone(), *v)),
+                        (Some(values), Some(name)) => values
+                            .iter()
+                            .find(|(n, _)| *n == name)
+                            .map(|(n, v)| (short, n.clone(), *v)),
                         (Some(values), None) => values.first().map(|(n, v)| (short, n.clone(), *v)),
                         _ => None,
                     };
                     f.type_name = full;
                 }
-                None => self.fail(f.type_span, format!("field {}: type \"{name}\" is not defined", f.name)),
+                None => self.fail(
+                    f.type_span,
+                    format!("field {}: type \"{name}\" is not defined", f.name),
+                ),
             },
         }
     }
@@ -303,13 +364,22 @@ impl Linker<'_> {
                 if f.label == Some(Label::Optional) && f.oneof.is_none() && !f.in_map_entry {
                     let name = format!("_{}", f.name);
                     let span = f.span;
-                    m.oneofs.push(Oneof { name, span, synthetic: true, options: vec![] });
+                    m.oneofs.push(Oneof {
+                        name,
+                        span,
+                        synthetic: true,
+                        options: vec![],
+                    });
                     m.fields[i].oneof = Some(m.oneofs.len() - 1);
                 }
             }
         }
         let scope = m.full_name.clone();
-        let oneof_features: Vec<Features> = m.oneofs.iter().map(|o| apply_features(m.features, &o.options)).collect();
+        let oneof_features: Vec<Features> = m
+            .oneofs
+            .iter()
+            .map(|o| apply_features(m.features, &o.options))
+            .collect();
         for f in &mut m.fields {
             let of = f.oneof.and_then(|i| oneof_features.get(i).copied());
             self.resolve_field(f, &scope, m.features, of);
@@ -323,7 +393,11 @@ impl Linker<'_> {
         for n in &mut m.messages {
             // A map entry inherits the features of its map field, not of the message.
             let parent = if n.map_entry {
-                m.fields.iter().find(|f| f.is_map && f.ty == TypeRef::Named(n.name.clone())).map(|f| f.features).unwrap_or(m.features)
+                m.fields
+                    .iter()
+                    .find(|f| f.is_map && f.ty == TypeRef::Named(n.name.clone()))
+                    .map(|f| f.features)
+                    .unwrap_or(m.features)
             } else {
                 m.features
             };
@@ -334,7 +408,12 @@ impl Linker<'_> {
 
 /// Resolves every type reference of `file` against `table`.
 pub fn link_file(file: &mut ProtoFile, table: &SymbolTable) -> Result<(), LoadError> {
-    let mut linker = Linker { table, file_path: &file.path, syntax: file.syntax, error: None };
+    let mut linker = Linker {
+        table,
+        file_path: &file.path,
+        syntax: file.syntax,
+        error: None,
+    };
     let features = apply_features(default_features(file.syntax), &file.options);
     let package = file.package.clone();
     for m in &mut file.messages {
@@ -349,12 +428,20 @@ pub fn link_file(file: &mut ProtoFile, table: &SymbolTable) -> Result<(), LoadEr
     for s in &mut file.services {
         let scope = package.clone();
         for m in &mut s.methods {
-            for (name, span, out) in [(&m.input_type, m.input_span, &mut m.input_full), (&m.output_type, m.output_span, &mut m.output_full)] {
+            for (name, span, out) in [
+                (&m.input_type, m.input_span, &mut m.input_full),
+                (&m.output_type, m.output_span, &mut m.output_full),
+            ] {
                 match table.resolve(&scope, name) {
                     Some((full, SymbolKind::Message)) => *out = full,
                     _ => {
                         if linker.error.is_none() {
-                            linker.error = Some(LoadError::new(&file.path, span.start_line, span.start_col, format!("rpc {}: message \"{name}\" is not defined", m.name)));
+                            linker.error = Some(LoadError::new(
+                                &file.path,
+                                span.start_line,
+                                span.start_col,
+                                format!("rpc {}: message \"{name}\" is not defined", m.name),
+                            ));
                         }
                     }
                 }

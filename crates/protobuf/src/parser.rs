@@ -15,7 +15,12 @@ pub const ENUM_MAX: i64 = 2_147_483_647;
 /// Parses one file. `path` is only stored in the result.
 pub fn parse_file(path: &str, src: &str) -> Result<ProtoFile, SyntaxError> {
     let toks = tokenize(src)?;
-    let mut p = Parser { toks, pos: 0, syntax: Syntax::Proto2 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        syntax: Syntax::Proto2,
+        depth: 0,
+    };
     p.file(path)
 }
 
@@ -23,7 +28,12 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     syntax: Syntax,
+    /// Current message nesting, bounded so hostile input cannot overflow the stack.
+    depth: usize,
 }
+
+/// Deepest message nesting accepted (protoc allows far less in practice).
+const MAX_DEPTH: usize = 100;
 
 type R<T> = Result<T, SyntaxError>;
 
@@ -38,20 +48,32 @@ impl Parser {
         self.toks.get(self.pos + n).map(|t| &t.tok)
     }
     fn last_span(&self) -> Span {
-        self.pos.checked_sub(1).and_then(|i| self.toks.get(i)).map(|t| t.span).unwrap_or_default()
+        self.pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .map(|t| t.span)
+            .unwrap_or_default()
     }
     fn here(&self) -> Span {
         match self.peek() {
             Some(t) => t.span,
             None => {
                 let s = self.last_span();
-                Span { start_line: s.end_line, start_col: s.end_col, ..s }
+                Span {
+                    start_line: s.end_line,
+                    start_col: s.end_col,
+                    ..s
+                }
             }
         }
     }
     fn err<T>(&self, message: impl Into<String>) -> R<T> {
         let s = self.here();
-        Err(SyntaxError { line: s.start_line, column: s.start_col, message: message.into() })
+        Err(SyntaxError {
+            line: s.start_line,
+            column: s.start_col,
+            message: message.into(),
+        })
     }
     fn describe(&self) -> String {
         match self.peek_tok() {
@@ -120,7 +142,10 @@ impl Parser {
             any = true;
         }
         if !any {
-            return self.err(format!("expected string literal, found {}", self.describe()));
+            return self.err(format!(
+                "expected string literal, found {}",
+                self.describe()
+            ));
         }
         Ok((out, start.to(end)))
     }
@@ -149,10 +174,16 @@ impl Parser {
             Some(Tok::Int(v)) => {
                 let v = *v;
                 let span = self.next()?.span;
-                let v = i64::try_from(v).ok().and_then(|v| if neg { v.checked_neg() } else { Some(v) });
+                let v = i64::try_from(v)
+                    .ok()
+                    .and_then(|v| if neg { v.checked_neg() } else { Some(v) });
                 match v {
                     Some(v) => Ok((v, start.to(span))),
-                    None => Err(SyntaxError { line: span.start_line, column: span.start_col, message: "integer out of range".into() }),
+                    None => Err(SyntaxError {
+                        line: span.start_line,
+                        column: span.start_col,
+                        message: "integer out of range".into(),
+                    }),
                 }
             }
             _ => self.err(format!("expected integer, found {}", self.describe())),
@@ -190,14 +221,18 @@ impl Parser {
                     return Err(SyntaxError {
                         line: vspan.start_line,
                         column: vspan.start_col,
-                        message: format!("edition \"{other}\" is not supported yet (supported: 2023, 2024)"),
+                        message: format!(
+                            "edition \"{other}\" is not supported yet (supported: 2023, 2024)"
+                        ),
                     });
                 }
                 (false, other) => {
                     return Err(SyntaxError {
                         line: vspan.start_line,
                         column: vspan.start_col,
-                        message: format!("unknown syntax \"{other}\" (expected \"proto2\" or \"proto3\")"),
+                        message: format!(
+                            "unknown syntax \"{other}\" (expected \"proto2\" or \"proto3\")"
+                        ),
                     });
                 }
             };
@@ -211,7 +246,12 @@ impl Parser {
             self.skip_visibility();
             let (kw, _) = match self.peek_tok() {
                 Some(Tok::Ident(s)) => (s.clone(), ()),
-                _ => return self.err(format!("expected a top-level declaration, found {}", self.describe())),
+                _ => {
+                    return self.err(format!(
+                        "expected a top-level declaration, found {}",
+                        self.describe()
+                    ));
+                }
             };
             match kw.as_str() {
                 "package" => {
@@ -219,7 +259,11 @@ impl Parser {
                     let (name, _) = self.type_name()?;
                     let end = self.expect_sym(';')?;
                     if file.package_span.is_some() {
-                        return Err(SyntaxError { line: start.start_line, column: start.start_col, message: "multiple package declarations".into() });
+                        return Err(SyntaxError {
+                            line: start.start_line,
+                            column: start.start_col,
+                            message: "multiple package declarations".into(),
+                        });
                     }
                     file.package = name;
                     file.package_span = Some(start.to(end));
@@ -231,7 +275,10 @@ impl Parser {
                     }
                     let (path, _) = self.string()?;
                     let end = self.expect_sym(';')?;
-                    file.imports.push(Import { path: String::from_utf8_lossy(&path).into_owned(), span: start.to(end) });
+                    file.imports.push(Import {
+                        path: String::from_utf8_lossy(&path).into_owned(),
+                        span: start.to(end),
+                    });
                 }
                 "option" => file.options.push(self.option_statement()?),
                 "message" => file.messages.push(self.message()?),
@@ -242,7 +289,9 @@ impl Parser {
                     self.extend(&mut file.extensions, &mut nested)?;
                     file.messages.extend(nested);
                 }
-                "syntax" | "edition" => return self.err("the syntax or edition statement must come first in the file"),
+                "syntax" | "edition" => {
+                    return self.err("the syntax or edition statement must come first in the file");
+                }
                 other => return self.err(format!("unexpected `{other}` at top level")),
             }
         }
@@ -267,10 +316,16 @@ impl Parser {
             if self.eat_sym('(') {
                 let (name, _) = self.type_name()?;
                 self.expect_sym(')')?;
-                parts.push(NamePart { name, is_extension: true });
+                parts.push(NamePart {
+                    name,
+                    is_extension: true,
+                });
             } else {
                 let (name, _) = self.ident()?;
-                parts.push(NamePart { name, is_extension: false });
+                parts.push(NamePart {
+                    name,
+                    is_extension: false,
+                });
             }
             if !self.eat_sym('.') {
                 break;
@@ -291,7 +346,10 @@ impl Parser {
         match self.peek_tok().cloned() {
             Some(Tok::Int(v)) => {
                 self.pos += 1;
-                Ok(Value::Int { negative, magnitude: v })
+                Ok(Value::Int {
+                    negative,
+                    magnitude: v,
+                })
             }
             Some(Tok::Float(v)) => {
                 self.pos += 1;
@@ -335,7 +393,11 @@ impl Parser {
         self.expect_sym('=')?;
         let value = self.value()?;
         let end = self.expect_sym(';')?;
-        Ok(OptionDecl { name, value, span: start.to(end) })
+        Ok(OptionDecl {
+            name,
+            value,
+            span: start.to(end),
+        })
     }
 
     /// `[a = 1, b = 2]` — each span is `name = value`.
@@ -348,7 +410,11 @@ impl Parser {
             let (name, start) = self.option_name()?;
             self.expect_sym('=')?;
             let value = self.value()?;
-            out.push(OptionDecl { name, value, span: start.to(self.last_span()) });
+            out.push(OptionDecl {
+                name,
+                value,
+                span: start.to(self.last_span()),
+            });
             if self.eat_sym(']') {
                 break;
             }
@@ -360,13 +426,26 @@ impl Parser {
     fn message(&mut self) -> R<Message> {
         let start = self.keyword("message")?;
         let (name, _) = self.ident()?;
-        let mut msg = Message { name, ..Message::default() };
+        let mut msg = Message {
+            name,
+            ..Message::default()
+        };
         self.message_body(&mut msg)?;
         msg.span = start.to(self.last_span());
         Ok(msg)
     }
 
     fn message_body(&mut self, msg: &mut Message) -> R<()> {
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!("messages nested more than {MAX_DEPTH} levels deep"));
+        }
+        self.depth += 1;
+        let result = self.message_body_inner(msg);
+        self.depth -= 1;
+        result
+    }
+
+    fn message_body_inner(&mut self, msg: &mut Message) -> R<()> {
         self.expect_sym('{')?;
         loop {
             if self.eat_sym('}') {
@@ -380,7 +459,12 @@ impl Parser {
                 // A field whose type is fully qualified: `.acme.v1.Money total = 1;`
                 Some(Tok::Sym('.')) => String::new(),
                 None => return self.err("unexpected end of file: missing `}`"),
-                _ => return self.err(format!("expected a message element, found {}", self.describe())),
+                _ => {
+                    return self.err(format!(
+                        "expected a message element, found {}",
+                        self.describe()
+                    ));
+                }
             };
             self.skip_visibility();
             // As in protoc, keywords win at the start of a statement; a field whose type is
@@ -402,7 +486,11 @@ impl Parser {
                     self.expect_sym(';')?;
                     msg.extension_ranges.extend(ranges);
                 }
-                "reserved" => self.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
+                "reserved" => self.reserved(
+                    &mut msg.reserved_ranges,
+                    &mut msg.reserved_names,
+                    MESSAGE_MAX,
+                )?,
                 _ => {
                     let field = self.field(None, &mut msg.messages)?;
                     msg.fields.push(field);
@@ -459,7 +547,12 @@ impl Parser {
         let start = self.keyword("oneof")?;
         let (name, _) = self.ident()?;
         let index = msg.oneofs.len();
-        msg.oneofs.push(Oneof { name, span: start, synthetic: false, options: vec![] });
+        msg.oneofs.push(Oneof {
+            name,
+            span: start,
+            synthetic: false,
+            options: vec![],
+        });
         self.expect_sym('{')?;
         loop {
             if self.eat_sym('}') {
@@ -489,7 +582,11 @@ impl Parser {
         let start = self.here();
         let mut label = None;
         if in_oneof.is_none() {
-            for (kw, l) in [("optional", Label::Optional), ("required", Label::Required), ("repeated", Label::Repeated)] {
+            for (kw, l) in [
+                ("optional", Label::Optional),
+                ("required", Label::Required),
+                ("repeated", Label::Repeated),
+            ] {
                 if self.is_ident(kw) {
                     self.pos += 1;
                     label = Some(l);
@@ -500,18 +597,34 @@ impl Parser {
         if self.is_ident("map") && self.peek_tok_at(1) == Some(&Tok::Sym('<')) {
             return self.map_field(start, label, nested);
         }
-        if self.is_ident("group") && matches!(self.peek_tok_at(1), Some(Tok::Ident(_))) && matches!(self.peek_tok_at(2), Some(Tok::Sym('='))) {
+        if self.is_ident("group")
+            && matches!(self.peek_tok_at(1), Some(Tok::Ident(_)))
+            && matches!(self.peek_tok_at(2), Some(Tok::Sym('=')))
+        {
             let type_span = self.next()?.span;
             let (name, name_span) = self.ident()?;
             self.expect_sym('=')?;
             let (number, number_span) = self.int()?;
             let options = self.compact_options()?;
-            let mut group = Message { name: name.clone(), ..Message::default() };
+            let mut group = Message {
+                name: name.clone(),
+                ..Message::default()
+            };
             self.message_body(&mut group)?;
             let span = start.to(self.last_span());
             group.span = span;
             nested.push(group);
-            return Ok(new_field(name.to_lowercase(), name_span, number, number_span, label, TypeRef::Group(name), type_span, span, options));
+            return Ok(new_field(
+                name.to_lowercase(),
+                name_span,
+                number,
+                number_span,
+                label,
+                TypeRef::Group(name),
+                type_span,
+                span,
+                options,
+            ));
         }
         let (type_text, type_span) = self.type_name()?;
         let ty = match Kind::scalar(&type_text) {
@@ -523,10 +636,25 @@ impl Parser {
         let (number, number_span) = self.int()?;
         let options = self.compact_options()?;
         let end = self.expect_sym(';')?;
-        Ok(new_field(name, name_span, number, number_span, label, ty, type_span, start.to(end), options))
+        Ok(new_field(
+            name,
+            name_span,
+            number,
+            number_span,
+            label,
+            ty,
+            type_span,
+            start.to(end),
+            options,
+        ))
     }
 
-    fn map_field(&mut self, start: Span, label: Option<Label>, nested: &mut Vec<Message>) -> R<Field> {
+    fn map_field(
+        &mut self,
+        start: Span,
+        label: Option<Label>,
+        nested: &mut Vec<Message>,
+    ) -> R<Field> {
         let map_start = self.keyword("map")?;
         self.expect_sym('<')?;
         let (key, _) = self.type_name()?;
@@ -539,7 +667,11 @@ impl Parser {
         let options = self.compact_options()?;
         let end = self.expect_sym(';')?;
         if label.is_some() {
-            return Err(SyntaxError { line: start.start_line, column: start.start_col, message: "map fields cannot have a label".into() });
+            return Err(SyntaxError {
+                line: start.start_line,
+                column: start.start_col,
+                message: "map fields cannot have a label".into(),
+            });
         }
         let span = start.to(end);
         let entry_name = map_entry_name(&name);
@@ -549,12 +681,48 @@ impl Parser {
         };
         // protoc attributes the synthesized entry (and its fields) to the `map<K, V>` text.
         let map_span = map_start.to(map_end);
-        let mut key_field = new_field("key".into(), map_span, 1, map_span, Some(Label::Optional), to_ref(key), map_span, map_span, vec![]);
-        let mut value_field = new_field("value".into(), map_span, 2, map_span, Some(Label::Optional), to_ref(value), map_span, map_span, vec![]);
+        let mut key_field = new_field(
+            "key".into(),
+            map_span,
+            1,
+            map_span,
+            Some(Label::Optional),
+            to_ref(key),
+            map_span,
+            map_span,
+            vec![],
+        );
+        let mut value_field = new_field(
+            "value".into(),
+            map_span,
+            2,
+            map_span,
+            Some(Label::Optional),
+            to_ref(value),
+            map_span,
+            map_span,
+            vec![],
+        );
         key_field.in_map_entry = true;
         value_field.in_map_entry = true;
-        nested.push(Message { name: entry_name.clone(), span: map_span, fields: vec![key_field, value_field], map_entry: true, ..Message::default() });
-        let mut field = new_field(name, name_span, number, number_span, Some(Label::Repeated), TypeRef::Named(entry_name), map_start.to(map_end), span, options);
+        nested.push(Message {
+            name: entry_name.clone(),
+            span: map_span,
+            fields: vec![key_field, value_field],
+            map_entry: true,
+            ..Message::default()
+        });
+        let mut field = new_field(
+            name,
+            name_span,
+            number,
+            number_span,
+            Some(Label::Repeated),
+            TypeRef::Named(entry_name),
+            map_start.to(map_end),
+            span,
+            options,
+        );
         field.is_map = true;
         Ok(field)
     }
@@ -582,7 +750,10 @@ impl Parser {
     fn enumeration(&mut self) -> R<Enum> {
         let start = self.keyword("enum")?;
         let (name, _) = self.ident()?;
-        let mut e = Enum { name, ..Enum::default() };
+        let mut e = Enum {
+            name,
+            ..Enum::default()
+        };
         self.expect_sym('{')?;
         loop {
             if self.eat_sym('}') {
@@ -604,7 +775,13 @@ impl Parser {
                 let (number, number_span) = self.int()?;
                 let options = self.compact_options()?;
                 let end = self.expect_sym(';')?;
-                e.values.push(EnumValue { name, number, span: vstart.to(end), number_span, options });
+                e.values.push(EnumValue {
+                    name,
+                    number,
+                    span: vstart.to(end),
+                    number_span,
+                    options,
+                });
             }
         }
         e.span = start.to(self.last_span());
@@ -614,7 +791,10 @@ impl Parser {
     fn service(&mut self) -> R<Service> {
         let start = self.keyword("service")?;
         let (name, _) = self.ident()?;
-        let mut svc = Service { name, ..Service::default() };
+        let mut svc = Service {
+            name,
+            ..Service::default()
+        };
         self.expect_sym('{')?;
         loop {
             if self.eat_sym('}') {
@@ -666,7 +846,8 @@ impl Parser {
 
     fn rpc_type(&mut self) -> R<(String, Span, bool)> {
         self.expect_sym('(')?;
-        let streaming = self.is_ident("stream") && !matches!(self.peek_tok_at(1), Some(Tok::Sym(')' | '.')));
+        let streaming =
+            self.is_ident("stream") && !matches!(self.peek_tok_at(1), Some(Tok::Sym(')' | '.')));
         if streaming {
             self.pos += 1;
         }
@@ -737,20 +918,64 @@ mod tests {
     fn spans_match_protoc_source_info() {
         let src = "syntax = \"proto3\";\npackage a.b;\nmessage Foo {\n  string name = 1 [json_name = \"n\"];\n  map<string, int32> tags = 2;\n}\n";
         let f = parse_file("x.proto", src).unwrap();
-        assert_eq!(f.syntax_span, Some(Span { start_line: 1, start_col: 1, end_line: 1, end_col: 19 }));
+        assert_eq!(
+            f.syntax_span,
+            Some(Span {
+                start_line: 1,
+                start_col: 1,
+                end_line: 1,
+                end_col: 19
+            })
+        );
         let m = &f.messages[0];
-        assert_eq!(m.span, Span { start_line: 3, start_col: 1, end_line: 6, end_col: 2 });
+        assert_eq!(
+            m.span,
+            Span {
+                start_line: 3,
+                start_col: 1,
+                end_line: 6,
+                end_col: 2
+            }
+        );
         let name = &m.fields[0];
-        assert_eq!(name.span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 37 });
-        assert_eq!(name.type_span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 9 });
-        assert_eq!(name.options[0].span, Span { start_line: 4, start_col: 20, end_line: 4, end_col: 35 });
+        assert_eq!(
+            name.span,
+            Span {
+                start_line: 4,
+                start_col: 3,
+                end_line: 4,
+                end_col: 37
+            }
+        );
+        assert_eq!(
+            name.type_span,
+            Span {
+                start_line: 4,
+                start_col: 3,
+                end_line: 4,
+                end_col: 9
+            }
+        );
+        assert_eq!(
+            name.options[0].span,
+            Span {
+                start_line: 4,
+                start_col: 20,
+                end_line: 4,
+                end_col: 35
+            }
+        );
         assert!(m.fields[1].is_map);
         assert_eq!(m.messages[0].name, "TagsEntry");
     }
 
     #[test]
     fn syntax_errors_have_positions() {
-        let err = parse_file("x.proto", "syntax = \"proto3\";\nmessage Foo {\n  string = 1;\n}\n").unwrap_err();
+        let err = parse_file(
+            "x.proto",
+            "syntax = \"proto3\";\nmessage Foo {\n  string = 1;\n}\n",
+        )
+        .unwrap_err();
         assert_eq!((err.line, err.column), (3, 10));
         let err = parse_file("x.proto", "message Foo {\n  int32 a = 1;\n").unwrap_err();
         assert!(err.message.contains("end of file"), "{}", err.message);

@@ -25,7 +25,12 @@ fn cases() -> Vec<String> {
 }
 
 fn set(path: &Path) -> SourceSet {
-    SourceSet::load(&InputSpec::Path(path.to_path_buf()), &|p| protobuf::is_proto(p), &protobuf::CONFIG_FILES).unwrap()
+    SourceSet::load(
+        &InputSpec::Path(path.to_path_buf()),
+        &|p| protobuf::is_proto(p),
+        &protobuf::CONFIG_FILES,
+    )
+    .unwrap()
 }
 
 fn check(previous: &Path, current: &Path) -> Report {
@@ -42,7 +47,10 @@ fn render(report: &Report) -> String {
         .iter()
         .map(|f| {
             let l = f.location;
-            format!("{}:{}:{}-{}:{} {} {}", f.path, l.start_line, l.start_column, l.end_line, l.end_column, f.rule, f.message)
+            format!(
+                "{}:{}:{}-{}:{} {} {}",
+                f.path, l.start_line, l.start_column, l.end_line, l.end_column, f.rule, f.message
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -60,17 +68,33 @@ fn buf_keys(case_dir: &Path, roots: &[String]) -> Vec<Key> {
     for line in text.lines().filter(|l| l.trim_start().starts_with('{')) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0) as u32;
-        let mut loc = (n("start_line"), n("start_column"), n("end_line"), n("end_column"));
+        let mut loc = (
+            n("start_line"),
+            n("start_column"),
+            n("end_line"),
+            n("end_column"),
+        );
         if loc == (1, 1, 1, 1) {
             loc = (0, 0, 0, 0);
         }
-        let mut path = v.get("path").and_then(|p| p.as_str()).unwrap_or("").to_string();
+        let mut path = v
+            .get("path")
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_string();
         for root in roots.iter().filter(|r| *r != ".") {
             if let Some(rest) = path.strip_prefix(&format!("{root}/")) {
                 path = rest.to_string();
             }
         }
-        keys.push((v["type"].as_str().unwrap().to_string(), path, loc.0, loc.1, loc.2, loc.3));
+        keys.push((
+            v["type"].as_str().unwrap().to_string(),
+            path,
+            loc.0,
+            loc.1,
+            loc.2,
+            loc.3,
+        ));
     }
     keys.sort();
     keys
@@ -82,9 +106,20 @@ fn our_keys(report: &Report) -> Vec<Key> {
         .iter()
         .map(|f| {
             // buf prints deleted files and packages without a path.
-            let path = if matches!(f.rule.as_str(), "FILE_NO_DELETE" | "PACKAGE_NO_DELETE") { String::new() } else { f.path.clone() };
+            let path = if matches!(f.rule.as_str(), "FILE_NO_DELETE" | "PACKAGE_NO_DELETE") {
+                String::new()
+            } else {
+                f.path.clone()
+            };
             let l = f.location;
-            (f.rule.clone(), path, l.start_line, l.start_column, l.end_line, l.end_column)
+            (
+                f.rule.clone(),
+                path,
+                l.start_line,
+                l.start_column,
+                l.end_line,
+                l.end_column,
+            )
         })
         .collect();
     keys.sort();
@@ -98,13 +133,18 @@ fn fixtures_match_snapshots_and_buf() {
         let dir = fixtures_dir().join(&case);
         let report = check(&dir.join("previous"), &dir.join("current"));
         insta::assert_snapshot!(format!("fixture__{case}"), render(&report));
-        let roots = protobuf::layout_of(&set(&dir.join("current"))).unwrap().roots;
+        let roots = protobuf::layout_of(&set(&dir.join("current")))
+            .unwrap()
+            .roots;
         let (ours, bufs) = (our_keys(&report), buf_keys(&dir, &roots));
         if ours != bufs {
             mismatches.insert(case, (ours, bufs));
         }
     }
-    assert!(mismatches.is_empty(), "findings differ from buf's: {mismatches:#?}");
+    assert!(
+        mismatches.is_empty(),
+        "findings differ from buf's: {mismatches:#?}"
+    );
 }
 
 #[test]
@@ -113,7 +153,11 @@ fn identity_comparisons_find_nothing() {
         let dir = fixtures_dir().join(&case);
         for side in ["previous", "current"] {
             let report = check(&dir.join(side), &dir.join(side));
-            assert!(report.findings.is_empty(), "{case}/{side} vs itself: {}", render(&report));
+            assert!(
+                report.findings.is_empty(),
+                "{case}/{side} vs itself: {}",
+                render(&report)
+            );
         }
     }
 }
@@ -128,7 +172,15 @@ fn every_active_rule_fires_on_some_fixture() {
         }
     }
     for rule in protobuf::rules::ALL.iter().filter(|r| !r.is_deprecated()) {
-        assert!(fired.contains(rule.id), "rule {} never fires on any fixture", rule.id);
-        assert!(fixtures_dir().join(rule.id).is_dir(), "rule {} has no fixture folder", rule.id);
+        assert!(
+            fired.contains(rule.id),
+            "rule {} never fires on any fixture",
+            rule.id
+        );
+        assert!(
+            fixtures_dir().join(rule.id).is_dir(),
+            "rule {} has no fixture folder",
+            rule.id
+        );
     }
 }

@@ -14,12 +14,20 @@ impl Renderer for Text {
             if f.location.is_none() {
                 writeln!(out, "{}: {} {}", f.path, f.rule, f.message)?;
             } else {
-                writeln!(out, "{}:{}:{}: {} {}", f.path, f.location.start_line, f.location.start_column, f.rule, f.message)?;
+                writeln!(
+                    out,
+                    "{}:{}:{}: {} {}",
+                    f.path, f.location.start_line, f.location.start_column, f.rule, f.message
+                )?;
             }
         }
         let s = &report.summary;
         if report.findings.is_empty() {
-            writeln!(out, "No breaking changes ({} files checked).", s.files_checked)
+            writeln!(
+                out,
+                "No breaking changes ({} files checked).",
+                s.files_checked
+            )
         } else {
             writeln!(
                 out,

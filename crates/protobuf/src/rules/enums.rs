@@ -3,30 +3,47 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{
-    ALL_FOUR, At, Check, EnumRef, FILE_ONLY, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, Membership, Out, Rule, ValuesRef,
-    deleted_element_location, missing_ranges, range_string, ranges_string,
+    ALL_FOUR, At, Check, EnumRef, FILE_ONLY, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, Membership, Out,
+    Rule, ValuesRef, deleted_element_location, missing_ranges, range_string, ranges_string,
 };
 use crate::ast::ProtoFile;
 use crate::link::{FeatureName, feature_option};
 use crate::parser::ENUM_MAX;
 use crate::rules::Category::{Wire as W, WireJson as WJ};
 
-pub const ENUM_NO_DELETE: Rule =
-    Rule::new("ENUM_NO_DELETE", "Checks that enums are not deleted from a given file.", FILE_ONLY.csr(), Check::Files(enum_no_delete));
+pub const ENUM_NO_DELETE: Rule = Rule::new(
+    "ENUM_NO_DELETE",
+    "Checks that enums are not deleted from a given file.",
+    FILE_ONLY.csr(),
+    Check::Files(enum_no_delete),
+);
 
 fn enum_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
-    let current: HashSet<&str> = cur.all_enums().into_iter().map(|e| e.nested_name.as_str()).collect();
+    let current: HashSet<&str> = cur
+        .all_enums()
+        .into_iter()
+        .map(|e| e.nested_name.as_str())
+        .collect();
     for e in prev.all_enums() {
         if !current.contains(e.nested_name.as_str()) {
             let at = deleted_element_location(cur, &e.nested_name);
-            out.add(at, Some(prev), format!("Previously present enum \"{}\" was deleted from file.", e.nested_name));
+            out.add(
+                at,
+                Some(prev),
+                format!(
+                    "Previously present enum \"{}\" was deleted from file.",
+                    e.nested_name
+                ),
+            );
         }
     }
 }
 
 /// The explicit feature option on an enum, else the enum itself (buf's backup location).
 fn feature_at(e: EnumRef, feature: FeatureName) -> At {
-    let span = feature_option(&e.enumeration.options, feature).map(|o| o.span).unwrap_or(e.enumeration.span);
+    let span = feature_option(&e.enumeration.options, feature)
+        .map(|o| o.span)
+        .unwrap_or(e.enumeration.span);
     At::Span(e.file, span)
 }
 
@@ -42,22 +59,37 @@ fn enum_same_json_format(prev: EnumRef, cur: EnumRef, out: &mut Out) {
         out.add(
             feature_at(cur, FeatureName::JsonFormat),
             Some(prev.file),
-            format!("Enum \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.", cur.enumeration.name),
+            format!(
+                "Enum \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.",
+                cur.enumeration.name
+            ),
         );
     }
 }
 
-pub const ENUM_SAME_TYPE: Rule =
-    Rule::new("ENUM_SAME_TYPE", "Checks that enums have the same type (open vs closed).", FILE_PACKAGE, Check::Enums(enum_same_type));
+pub const ENUM_SAME_TYPE: Rule = Rule::new(
+    "ENUM_SAME_TYPE",
+    "Checks that enums have the same type (open vs closed).",
+    FILE_PACKAGE,
+    Check::Enums(enum_same_type),
+);
 
 fn enum_same_type(prev: EnumRef, cur: EnumRef, out: &mut Out) {
-    let (before, after) = (prev.enumeration.features.enum_type_closed, cur.enumeration.features.enum_type_closed);
+    let (before, after) = (
+        prev.enumeration.features.enum_type_closed,
+        cur.enumeration.features.enum_type_closed,
+    );
     if before != after {
         let name = |closed: bool| if closed { "closed" } else { "open" };
         out.add(
             feature_at(cur, FeatureName::EnumType),
             Some(prev.file),
-            format!("Enum \"{}\" changed from {} to {}.", cur.enumeration.name, name(before), name(after)),
+            format!(
+                "Enum \"{}\" changed from {} to {}.",
+                cur.enumeration.name,
+                name(before),
+                name(after)
+            ),
         );
     }
 }
@@ -83,8 +115,13 @@ fn check_value_deletes(prev: EnumRef, cur: EnumRef, out: &mut Out, allow: Allow)
         }
         let allowed = match allow {
             Allow::Never => false,
-            Allow::IfNumberReserved => e.reserved_ranges.iter().any(|r| r.start <= number && number <= r.end),
-            Allow::IfNameReserved => names.iter().all(|n| e.reserved_names.iter().any(|r| r == n)),
+            Allow::IfNumberReserved => e
+                .reserved_ranges
+                .iter()
+                .any(|r| r.start <= number && number <= r.end),
+            Allow::IfNameReserved => names
+                .iter()
+                .all(|n| e.reserved_names.iter().any(|r| r == n)),
         };
         if allowed {
             continue;
@@ -101,7 +138,10 @@ fn check_value_deletes(prev: EnumRef, cur: EnumRef, out: &mut Out, allow: Allow)
         out.add(
             At::Span(cur.file, e.span),
             Some(prev.file),
-            format!("Previously present enum value \"{number}\" on enum \"{}\" was deleted{suffix}.", e.name),
+            format!(
+                "Previously present enum value \"{number}\" on enum \"{}\" was deleted{suffix}.",
+                e.name
+            ),
         );
     }
 }
@@ -141,8 +181,17 @@ fn enum_value_same_name(prev: &ValuesRef, cur: &ValuesRef, out: &mut Out) {
     if before.is_subset(&after) {
         return;
     }
-    let quote = |s: &BTreeSet<&str>| s.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
-    let s = if before.len() > 1 && after.len() > 1 { "s" } else { "" };
+    let quote = |s: &BTreeSet<&str>| {
+        s.iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let s = if before.len() > 1 && after.len() > 1 {
+        "s"
+    } else {
+        ""
+    };
     for v in &cur.values {
         out.add(
             At::Span(cur.enumeration.file, v.number_span),
@@ -181,7 +230,14 @@ fn reserved_enum_no_delete(prev: EnumRef, cur: EnumRef, out: &mut Out) {
     }
     for name in &p.reserved_names {
         if !c.reserved_names.contains(name) {
-            out.add(At::Span(cur.file, c.span), Some(prev.file), format!("Previously present reserved name \"{name}\" on enum \"{}\" was deleted.", c.name));
+            out.add(
+                At::Span(cur.file, c.span),
+                Some(prev.file),
+                format!(
+                    "Previously present reserved name \"{name}\" on enum \"{}\" was deleted.",
+                    c.name
+                ),
+            );
         }
     }
 }

@@ -1,7 +1,12 @@
 //! Field rules: type, cardinality, name, JSON name, oneof, defaults, string handling options.
 
-use super::{ALL_FOUR, At, Check, ConfigVersion, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership, Out, Rule, field_description, field_description_with_name};
-use crate::ast::{CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, TypeRef, Value, find_option};
+use super::{
+    ALL_FOUR, At, Check, ConfigVersion, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership,
+    Out, Rule, field_description, field_description_with_name,
+};
+use crate::ast::{
+    CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, TypeRef, Value, find_option,
+};
 use crate::engine::Pair;
 use crate::link::{FeatureName, feature_option};
 use crate::rules::Category::{File as F, Package as P, Wire as W, WireJson as WJ};
@@ -76,7 +81,10 @@ fn has_presence(f: FieldRef) -> bool {
         Syntax::Proto2 => true,
         Syntax::Proto3 => composite || field.oneof.is_some() || field.extendee.is_some(),
         Syntax::Edition2023 | Syntax::Edition2024 => {
-            composite || field.oneof.is_some() || field.extendee.is_some() || field.features.field_presence != FieldPresence::Implicit
+            composite
+                || field.oneof.is_some()
+                || field.extendee.is_some()
+                || field.features.field_presence != FieldPresence::Implicit
         }
     }
 }
@@ -88,7 +96,9 @@ fn cardinality(f: FieldRef) -> Cardinality {
     } else if field.label == Some(Label::Repeated) {
         Cardinality::Repeated
     } else if field.label == Some(Label::Required)
-        || (f.file.syntax.is_editions() && field.features.field_presence == FieldPresence::LegacyRequired && field.extendee.is_none())
+        || (f.file.syntax.is_editions()
+            && field.features.field_presence == FieldPresence::LegacyRequired
+            && field.extendee.is_none())
     {
         Cardinality::Required
     } else if has_presence(f) {
@@ -107,7 +117,12 @@ fn check_cardinality(prev: FieldRef, cur: FieldRef, out: &mut Out, group: fn(Car
         out.add(
             at(cur, cur.field.span),
             Some(prev.file),
-            format!("{} changed cardinality from \"{}\" to \"{}\".", field_description(cur), before.name(), after.name()),
+            format!(
+                "{} changed cardinality from \"{}\" to \"{}\".",
+                field_description(cur),
+                before.name(),
+                after.name()
+            ),
         );
     }
 }
@@ -134,7 +149,14 @@ pub const FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY: Rule = Rule::new(
 );
 
 pub const FIELD_SAME_LABEL: Rule = Rule {
-    replacements: &[(ConfigVersion::V1, &["FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"])],
+    replacements: &[(
+        ConfigVersion::V1,
+        &[
+            "FIELD_SAME_CARDINALITY",
+            "FIELD_WIRE_COMPATIBLE_CARDINALITY",
+            "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+        ],
+    )],
     ..Rule::new(
         "FIELD_SAME_LABEL",
         "Deprecated (v1beta1, v1): checks that fields have the same labels; replaced by the cardinality rules.",
@@ -162,11 +184,20 @@ fn kind_pretty(f: FieldRef) -> &'static str {
 }
 
 fn report_kind_change(prev: FieldRef, cur: FieldRef, out: &mut Out, extra: &str) {
-    let extra = if extra.is_empty() { String::new() } else { format!(" {extra}") };
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" {extra}")
+    };
     out.add(
         at(cur, type_span(cur.field)),
         Some(prev.file),
-        format!("{} changed type from \"{}\" to \"{}\".{extra}", field_description(cur), kind_pretty(prev), kind_pretty(cur)),
+        format!(
+            "{} changed type from \"{}\" to \"{}\".{extra}",
+            field_description(cur),
+            kind_pretty(prev),
+            kind_pretty(cur)
+        ),
     );
 }
 
@@ -174,7 +205,12 @@ fn report_type_name_change(prev: FieldRef, cur: FieldRef, out: &mut Out) {
     out.add(
         at(cur, type_span(cur.field)),
         Some(prev.file),
-        format!("{} changed type from \"{}\" to \"{}\".", field_description(cur), prev.field.type_name, cur.field.type_name),
+        format!(
+            "{} changed type from \"{}\" to \"{}\".",
+            field_description(cur),
+            prev.field.type_name,
+            cur.field.type_name
+        ),
     );
 }
 
@@ -188,7 +224,9 @@ pub const FIELD_SAME_TYPE: Rule = Rule::new(
 fn field_same_type(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
     if kind(prev.field) != kind(cur.field) {
         report_kind_change(prev, cur, out, "");
-    } else if matches!(kind(cur.field), Kind::Enum | Kind::Group | Kind::Message) && prev.field.type_name != cur.field.type_name {
+    } else if matches!(kind(cur.field), Kind::Enum | Kind::Group | Kind::Message)
+        && prev.field.type_name != cur.field.type_name
+    {
         report_type_name_change(prev, cur, out);
     }
 }
@@ -238,7 +276,12 @@ fn check_enum_compatible(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &mut O
     let compatible = match (before, after) {
         (Some(b), Some(a)) => {
             b.enumeration.name == a.enumeration.name
-                && b.enumeration.values.iter().all(|v| a.enumeration.values.iter().any(|w| w.name == v.name && w.number == v.number))
+                && b.enumeration.values.iter().all(|v| {
+                    a.enumeration
+                        .values
+                        .iter()
+                        .any(|w| w.name == v.name && w.number == v.number)
+                })
         }
         _ => false,
     };
@@ -263,15 +306,21 @@ fn field_wire_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &
                 prev,
                 cur,
                 out,
-                &format!("{WIRE_RULES} Note that while string and bytes are compatible if the data is valid UTF-8, there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."),
+                &format!(
+                    "{WIRE_RULES} Note that while string and bytes are compatible if the data is valid UTF-8, there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."
+                ),
             ),
             _ => report_kind_change(prev, cur, out, WIRE_RULES),
         }
         return;
     }
     match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
-        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => report_type_name_change(prev, cur, out),
+        Kind::Enum if prev.field.type_name != cur.field.type_name => {
+            check_enum_compatible(prev, cur, pair, out)
+        }
+        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
+            report_type_name_change(prev, cur, out)
+        }
         _ => {}
     }
 }
@@ -295,8 +344,12 @@ fn field_wire_json_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, o
         return;
     }
     match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
-        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => report_type_name_change(prev, cur, out),
+        Kind::Enum if prev.field.type_name != cur.field.type_name => {
+            check_enum_compatible(prev, cur, pair, out)
+        }
+        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
+            report_type_name_change(prev, cur, out)
+        }
         _ => {}
     }
 }
@@ -309,13 +362,22 @@ pub const FIELD_SAME_NAME: Rule = Rule::new(
 );
 
 fn field_same_name(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
-    let name = |f: FieldRef| if f.field.extendee.is_some() { f.field.full_name.clone() } else { f.field.name.clone() };
+    let name = |f: FieldRef| {
+        if f.field.extendee.is_some() {
+            f.field.full_name.clone()
+        } else {
+            f.field.name.clone()
+        }
+    };
     let (before, after) = (name(prev), name(cur));
     if before != after {
         out.add(
             at(cur, cur.field.name_span),
             Some(prev.file),
-            format!("{} changed name from \"{before}\" to \"{after}\".", field_description_with_name(cur, false)),
+            format!(
+                "{} changed name from \"{before}\" to \"{after}\".",
+                field_description_with_name(cur, false)
+            ),
         );
     }
 }
@@ -338,7 +400,9 @@ pub fn default_json_name(name: &str) -> String {
 }
 
 fn json_name(f: &Field) -> String {
-    find_option(&f.options, &["json_name"]).and_then(|o| o.value.as_string()).unwrap_or_else(|| default_json_name(&f.name))
+    find_option(&f.options, &["json_name"])
+        .and_then(|o| o.value.as_string())
+        .unwrap_or_else(|| default_json_name(&f.name))
 }
 
 pub const FIELD_SAME_JSON_NAME: Rule = Rule::new(
@@ -357,13 +421,20 @@ fn field_same_json_name(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) 
         out.add(
             option_or_field(cur, find_option(&cur.field.options, &["json_name"])),
             Some(prev.file),
-            format!("{} changed option \"json_name\" from \"{before}\" to \"{after}\".", field_description(cur)),
+            format!(
+                "{} changed option \"json_name\" from \"{before}\" to \"{after}\".",
+                field_description(cur)
+            ),
         );
     }
 }
 
-pub const FIELD_SAME_ONEOF: Rule =
-    Rule::new("FIELD_SAME_ONEOF", "Checks that fields have the same oneofs in a given message.", ALL_FOUR.csr(), Check::Fields(field_same_oneof));
+pub const FIELD_SAME_ONEOF: Rule = Rule::new(
+    "FIELD_SAME_ONEOF",
+    "Checks that fields have the same oneofs in a given message.",
+    ALL_FOUR.csr(),
+    Check::Fields(field_same_oneof),
+);
 
 fn real_oneof(f: FieldRef<'_>) -> Option<&str> {
     let index = f.field.oneof?;
@@ -378,9 +449,18 @@ fn field_same_oneof(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
     let message = match (real_oneof(prev), real_oneof(cur)) {
         (None, None) => return,
         (Some(a), Some(b)) if a == b => return,
-        (Some(a), Some(b)) => format!("{} moved from oneof \"{a}\" to oneof \"{b}\".", field_description(cur)),
-        (Some(_), None) => format!("{} moved from inside to outside a oneof.", field_description(cur)),
-        (None, Some(_)) => format!("{} moved from outside to inside a oneof.", field_description(cur)),
+        (Some(a), Some(b)) => format!(
+            "{} moved from oneof \"{a}\" to oneof \"{b}\".",
+            field_description(cur)
+        ),
+        (Some(_), None) => format!(
+            "{} moved from inside to outside a oneof.",
+            field_description(cur)
+        ),
+        (None, Some(_)) => format!(
+            "{} moved from outside to inside a oneof.",
+            field_description(cur)
+        ),
     };
     out.add(at(cur, cur.field.span), Some(prev.file), message);
 }
@@ -396,13 +476,20 @@ fn field_same_jstype(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
     if !kind(prev.field).is_64bit_integer() || !kind(cur.field).is_64bit_integer() {
         return;
     }
-    let jstype = |f: &Field| find_option(&f.options, &["jstype"]).and_then(|o| o.value.as_ident().map(str::to_string)).unwrap_or("JS_NORMAL".into());
+    let jstype = |f: &Field| {
+        find_option(&f.options, &["jstype"])
+            .and_then(|o| o.value.as_ident().map(str::to_string))
+            .unwrap_or("JS_NORMAL".into())
+    };
     let (before, after) = (jstype(prev.field), jstype(cur.field));
     if before != after {
         out.add(
             option_or_field(cur, find_option(&cur.field.options, &["jstype"])),
             Some(prev.file),
-            format!("{} changed option \"jstype\" from \"{before}\" to \"{after}\".", field_description(cur)),
+            format!(
+                "{} changed option \"jstype\" from \"{before}\" to \"{after}\".",
+                field_description(cur)
+            ),
         );
     }
 }
@@ -422,12 +509,23 @@ fn field_same_utf8_validation(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     if kind(prev.field) != Kind::String || kind(cur.field) != Kind::String {
         return;
     }
-    let (before, after) = (prev.field.features.utf8_validation_verify, cur.field.features.utf8_validation_verify);
+    let (before, after) = (
+        prev.field.features.utf8_validation_verify,
+        cur.field.features.utf8_validation_verify,
+    );
     if before != after {
         out.add(
-            option_or_field(cur, feature_option(&cur.field.options, FeatureName::Utf8Validation)),
+            option_or_field(
+                cur,
+                feature_option(&cur.field.options, FeatureName::Utf8Validation),
+            ),
             Some(prev.file),
-            format!("{} changed UTF8 validation from {} to {}.", field_description(cur), utf8_name(before), utf8_name(after)),
+            format!(
+                "{} changed UTF8 validation from {} to {}.",
+                field_description(cur),
+                utf8_name(before),
+                utf8_name(after)
+            ),
         );
     }
 }
@@ -459,7 +557,12 @@ fn field_same_java_utf8_validation(prev: FieldRef, cur: FieldRef, _: &Pair, out:
         out.add(
             option_or_field(cur, option),
             Some(prev.file),
-            format!("{} changed Java string UTF8 validation from \"{}\" to \"{}\".", field_description(cur), utf8_name(before), utf8_name(after)),
+            format!(
+                "{} changed Java string UTF8 validation from \"{}\" to \"{}\".",
+                field_description(cur),
+                utf8_name(before),
+                utf8_name(after)
+            ),
         );
     }
 }
@@ -474,7 +577,11 @@ pub const FIELD_SAME_CPP_STRING_TYPE: Rule = Rule::new(
 /// The C++ string type and whether it is the legacy STRING_PIECE (`ctype` is ignored from
 /// edition 2024 on, where only the feature exists).
 fn cpp_string_type(f: FieldRef) -> (CppStringType, bool) {
-    let ctype = if f.file.syntax == Syntax::Edition2024 { None } else { find_option(&f.field.options, &["ctype"]) };
+    let ctype = if f.file.syntax == Syntax::Edition2024 {
+        None
+    } else {
+        find_option(&f.field.options, &["ctype"])
+    };
     match ctype.and_then(|o| o.value.as_ident()) {
         Some("CORD") => (CppStringType::Cord, false),
         Some("STRING_PIECE") => (CppStringType::String, true),
@@ -493,9 +600,12 @@ fn field_same_cpp_string_type(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     }
     let (before, before_piece) = cpp_string_type(prev);
     let (after, after_piece) = cpp_string_type(cur);
-    if (before != after || before_piece != after_piece) && !(before_piece && after == CppStringType::String) {
+    if (before != after || before_piece != after_piece)
+        && !(before_piece && after == CppStringType::String)
+    {
         let name = |t: CppStringType, piece: bool| if piece { "STRING_PIECE" } else { t.name() };
-        let option = find_option(&cur.field.options, &["ctype"]).or_else(|| feature_option(&cur.field.options, FeatureName::CppStringType));
+        let option = find_option(&cur.field.options, &["ctype"])
+            .or_else(|| feature_option(&cur.field.options, FeatureName::CppStringType));
         out.add(
             option_or_field(cur, option),
             Some(prev.file),
@@ -535,7 +645,13 @@ impl Default {
     fn printable(&self, f: &Field) -> String {
         match self {
             Default::Bytes(b, true) => format!("\"{}\"", String::from_utf8_lossy(b)),
-            Default::Bytes(b, false) => format!("[{}]", b.iter().map(|x| format!("0x{x:X}")).collect::<Vec<_>>().join(",")),
+            Default::Bytes(b, false) => format!(
+                "[{}]",
+                b.iter()
+                    .map(|x| format!("0x{x:X}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
             Default::Int(i) => match (&f.enum_default, kind(f)) {
                 (Some((enum_name, value, _)), Kind::Enum) => format!("{enum_name}.{value}"),
                 (_, Kind::Bool) => (*i != 0).to_string(),
@@ -561,11 +677,16 @@ fn default_of(f: &Field) -> Option<Default> {
             Default::Bytes(bytes, k == Kind::String)
         }
         Kind::Enum => Default::Int(f.enum_default.as_ref().map(|d| d.2 as i128).unwrap_or(0)),
-        Kind::Bool => Default::Int(matches!(explicit, Some(Value::Ident(s)) if s == "true") as i128),
+        Kind::Bool => {
+            Default::Int(matches!(explicit, Some(Value::Ident(s)) if s == "true") as i128)
+        }
         Kind::Float | Kind::Double => {
             let v = match explicit {
                 Some(Value::Float(v)) => *v,
-                Some(Value::Int { negative, magnitude }) => {
+                Some(Value::Int {
+                    negative,
+                    magnitude,
+                }) => {
                     let m = *magnitude as f64;
                     if *negative { -m } else { m }
                 }
@@ -581,8 +702,14 @@ fn default_of(f: &Field) -> Option<Default> {
             Default::Float(if is_float { v as f32 as f64 } else { v }, is_float)
         }
         _ => Default::Int(match explicit {
-            Some(Value::Int { negative: true, magnitude }) => -(*magnitude as i128),
-            Some(Value::Int { negative: false, magnitude }) => *magnitude as i128,
+            Some(Value::Int {
+                negative: true,
+                magnitude,
+            }) => -(*magnitude as i128),
+            Some(Value::Int {
+                negative: false,
+                magnitude,
+            }) => *magnitude as i128,
             _ => 0,
         }),
     })
@@ -597,14 +724,22 @@ fn defaults_equal(a: &Default, b: &Default) -> bool {
             if x.is_nan() || y.is_nan() {
                 return x.is_nan() && y.is_nan();
             }
-            if xf != yf { (*x as f32) == (*y as f32) } else { x == y }
+            if xf != yf {
+                (*x as f32) == (*y as f32)
+            } else {
+                x == y
+            }
         }
-        (Default::Float(x, _), Default::Int(i)) | (Default::Int(i), Default::Float(x, _)) => !x.is_nan() && *x == *i as f64,
+        (Default::Float(x, _), Default::Int(i)) | (Default::Int(i), Default::Float(x, _)) => {
+            !x.is_nan() && *x == *i as f64
+        }
     }
 }
 
 fn field_same_default(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
-    let (Some(before), Some(after)) = (default_of(prev.field), default_of(cur.field)) else { return };
+    let (Some(before), Some(after)) = (default_of(prev.field), default_of(cur.field)) else {
+        return;
+    };
     if before.is_zero() && after.is_zero() {
         return;
     }

@@ -31,7 +31,13 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [Category::File, Category::Package, Category::WireJson, Category::Wire, Category::Csr];
+    pub const ALL: [Category; 5] = [
+        Category::File,
+        Category::Package,
+        Category::WireJson,
+        Category::Wire,
+        Category::Csr,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -64,7 +70,13 @@ use Category::{File as F, Package as P, Wire as W, WireJson as WJ};
 
 impl Membership {
     pub const fn new(v1: &'static [Category]) -> Membership {
-        Membership { v1, csr_in_v2: false, since: ConfigVersion::V1Beta1, v1beta1: None, v2: None }
+        Membership {
+            v1,
+            csr_in_v2: false,
+            since: ConfigVersion::V1Beta1,
+            v1beta1: None,
+            v2: None,
+        }
     }
     pub const fn csr(mut self) -> Membership {
         self.csr_in_v2 = true;
@@ -234,8 +246,19 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
-    pub const fn new(id: &'static str, purpose: &'static str, membership: Membership, check: Check) -> Rule {
-        Rule { id, purpose, membership, check, replacements: &[] }
+    pub const fn new(
+        id: &'static str,
+        purpose: &'static str,
+        membership: Membership,
+        check: Check,
+    ) -> Rule {
+        Rule {
+            id,
+            purpose,
+            membership,
+            check,
+            replacements: &[],
+        }
     }
 
     /// Ids that replace this rule in a config version (itself when not deprecated).
@@ -363,19 +386,33 @@ pub fn field_description(f: FieldRef) -> String {
 pub fn field_description_with_name(f: FieldRef, with_name: bool) -> String {
     let field = f.field;
     let (kind, message, name) = if field.extendee.is_some() {
-        ("Extension", field.extendee_full.as_str(), field.full_name.as_str())
+        (
+            "Extension",
+            field.extendee_full.as_str(),
+            field.full_name.as_str(),
+        )
     } else {
-        ("Field", f.parent.map(|m| m.name.as_str()).unwrap_or(""), field.name.as_str())
+        (
+            "Field",
+            f.parent.map(|m| m.name.as_str()).unwrap_or(""),
+            field.name.as_str(),
+        )
     };
     if with_name {
-        format!("{kind} \"{}\" with name \"{name}\" on message \"{message}\"", field.number)
+        format!(
+            "{kind} \"{}\" with name \"{name}\" on message \"{message}\"",
+            field.number
+        )
     } else {
         format!("{kind} \"{}\" on message \"{message}\"", field.number)
     }
 }
 
 /// Removed sub-ranges of `previous` not covered by `current` (both inclusive ranges).
-pub fn missing_ranges(previous: &[crate::ast::TagRange], current: &[crate::ast::TagRange]) -> Vec<(crate::ast::TagRange, Vec<(i64, i64)>)> {
+pub fn missing_ranges(
+    previous: &[crate::ast::TagRange],
+    current: &[crate::ast::TagRange],
+) -> Vec<(crate::ast::TagRange, Vec<(i64, i64)>)> {
     let mut sorted: Vec<(i64, i64)> = current.iter().map(|r| (r.start, r.end)).collect();
     sorted.sort();
     let mut merged: Vec<(i64, i64)> = Vec::new();
@@ -442,6 +479,11 @@ pub fn range_string(r: crate::ast::TagRange, max: i64) -> String {
     }
 }
 
+/// Whether a deprecated rule id is still accepted in a config version.
+pub fn deprecated_in(id: &str, version: ConfigVersion) -> bool {
+    files::deprecated_exists_in(id, version)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,9 +507,4 @@ mod tests {
         sorted.dedup();
         assert_eq!(ids, sorted);
     }
-}
-
-/// Whether a deprecated rule id is still accepted in a config version.
-pub fn deprecated_in(id: &str, version: ConfigVersion) -> bool {
-    files::deprecated_exists_in(id, version)
 }

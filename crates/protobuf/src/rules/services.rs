@@ -3,8 +3,12 @@
 use super::{ALL_FOUR, At, Check, FILE_PACKAGE, MethodRef, Out, Rule, ServiceRef};
 use crate::ast::find_option;
 
-pub const RPC_NO_DELETE: Rule =
-    Rule::new("RPC_NO_DELETE", "Checks that RPCs are not deleted from a given service.", FILE_PACKAGE, Check::Services(rpc_no_delete));
+pub const RPC_NO_DELETE: Rule = Rule::new(
+    "RPC_NO_DELETE",
+    "Checks that RPCs are not deleted from a given service.",
+    FILE_PACKAGE,
+    Check::Services(rpc_no_delete),
+);
 
 fn rpc_no_delete(prev: ServiceRef, cur: ServiceRef, out: &mut Out) {
     for m in &prev.service.methods {
@@ -12,7 +16,10 @@ fn rpc_no_delete(prev: ServiceRef, cur: ServiceRef, out: &mut Out) {
             out.add(
                 At::Span(cur.file, cur.service.span),
                 Some(prev.file),
-                format!("Previously present RPC \"{}\" on service \"{}\" was deleted.", m.name, cur.service.name),
+                format!(
+                    "Previously present RPC \"{}\" on service \"{}\" was deleted.",
+                    m.name, cur.service.name
+                ),
             );
         }
     }
@@ -35,7 +42,11 @@ pub const RPC_SAME_CLIENT_STREAMING: Rule = Rule::new(
                 streaming(prev.method.client_streaming),
                 streaming(cur.method.client_streaming)
             );
-            out.add(At::Span(cur.file, cur.method.span), Some(prev.file), message);
+            out.add(
+                At::Span(cur.file, cur.method.span),
+                Some(prev.file),
+                message,
+            );
         }
     }),
 );
@@ -53,7 +64,11 @@ pub const RPC_SAME_SERVER_STREAMING: Rule = Rule::new(
                 streaming(prev.method.server_streaming),
                 streaming(cur.method.server_streaming)
             );
-            out.add(At::Span(cur.file, cur.method.span), Some(prev.file), message);
+            out.add(
+                At::Span(cur.file, cur.method.span),
+                Some(prev.file),
+                message,
+            );
         }
     }),
 );
@@ -68,7 +83,11 @@ pub const RPC_SAME_REQUEST_TYPE: Rule = Rule::new(
                 "RPC \"{}\" on service \"{}\" changed request type from \"{}\" to \"{}\".",
                 cur.method.name, cur.service.name, prev.method.input_full, cur.method.input_full
             );
-            out.add(At::Span(cur.file, cur.method.input_span), Some(prev.file), message);
+            out.add(
+                At::Span(cur.file, cur.method.input_span),
+                Some(prev.file),
+                message,
+            );
         }
     }),
 );
@@ -83,7 +102,11 @@ pub const RPC_SAME_RESPONSE_TYPE: Rule = Rule::new(
                 "RPC \"{}\" on service \"{}\" changed response type from \"{}\" to \"{}\".",
                 cur.method.name, cur.service.name, prev.method.output_full, cur.method.output_full
             );
-            out.add(At::Span(cur.file, cur.method.output_span), Some(prev.file), message);
+            out.add(
+                At::Span(cur.file, cur.method.output_span),
+                Some(prev.file),
+                message,
+            );
         }
     }),
 );
@@ -98,7 +121,15 @@ pub const RPC_SAME_IDEMPOTENCY_LEVEL: Rule = Rule::new(
 fn rpc_same_idempotency_level(prev: MethodRef, cur: MethodRef, out: &mut Out) {
     let level = |m: MethodRef| {
         find_option(&m.method.options, &["idempotency_level"])
-            .map(|o| (o.value.as_ident().unwrap_or("IDEMPOTENCY_UNKNOWN").to_string(), Some(o.span)))
+            .map(|o| {
+                (
+                    o.value
+                        .as_ident()
+                        .unwrap_or("IDEMPOTENCY_UNKNOWN")
+                        .to_string(),
+                    Some(o.span),
+                )
+            })
             .unwrap_or(("IDEMPOTENCY_UNKNOWN".to_string(), None))
     };
     let ((before, _), (after, span)) = (level(prev), level(cur));
