@@ -33,8 +33,11 @@ impl InputSpec {
     /// Parses `git:<rev>[:<subdir>]` or a path.
     pub fn parse(text: &str) -> InputSpec {
         if let Some(rest) = text.strip_prefix("git:") {
-            let (rev, subdir) = match rest.split_once(':') {
-                Some((rev, subdir)) => (rev, subdir.trim_matches('/')),
+            // `git::/<text>` names the youngest commit whose message matches <text> (git's own
+            // syntax); its path, if any, follows the last colon.
+            let split = if rest.starts_with(":/") { rest[2..].rfind(':').map(|i| i + 2) } else { rest.find(':') };
+            let (rev, subdir) = match split {
+                Some(i) => (&rest[..i], rest[i + 1..].trim_matches('/')),
                 None => (rest, ""),
             };
             return InputSpec::Git {
