@@ -212,11 +212,15 @@ fn load_git(
     } else {
         format!("git:{rev}:{subdir}")
     };
-    let commit = format!("{rev}^{{commit}}");
-    git(&["rev-parse", "--verify", "--quiet", &commit], rev).map_err(|_| SourceError::Git {
+    let no_such = || SourceError::Git {
         rev: rev.to_string(),
         message: "no such revision in this repository".to_string(),
-    })?;
+    };
+    // Resolve first: a suffix like ^{commit} would become search text in `:/<text>`.
+    let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| no_such())?;
+    let sha = String::from_utf8_lossy(&resolved).trim().to_string();
+    git(&["rev-parse", "--verify", "--quiet", &format!("{sha}^{{commit}}")], rev).map_err(|_| no_such())?;
+    let (shown_rev, rev) = (rev, sha.as_str());
     // git paths are relative to the repository top, whatever the current directory.
     let treeish = if subdir.is_empty() {
         format!("{rev}:")
@@ -224,7 +228,7 @@ fn load_git(
         format!("{rev}:{subdir}")
     };
     let kind = git(&["cat-file", "-t", &treeish], rev).map_err(|_| SourceError::Git {
-        rev: rev.to_string(),
+        rev: shown_rev.to_string(),
         message: format!("path `{subdir}` does not exist in that revision"),
     })?;
     let mut set = SourceSet {
@@ -237,9 +241,9 @@ fn load_git(
         let (parent, name) = subdir.rsplit_once('/').unwrap_or(("", subdir));
         set.single_file = Some(name.to_string());
         set.name = if parent.is_empty() {
-            format!("git:{rev}")
+            format!("git:{shown_rev}")
         } else {
-            format!("git:{rev}:{parent}")
+            format!("git:{shown_rev}:{parent}")
         };
         treeish = format!("{rev}:{parent}");
     }
