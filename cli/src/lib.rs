@@ -82,10 +82,7 @@ enum CliError {
     Source(schemagate_core::SourceError),
     #[error("{path}: {source}")]
     #[diagnostic(code(schemagate::config))]
-    Config {
-        path: String,
-        source: std::io::Error,
-    },
+    Config { path: String, source: std::io::Error },
     #[error("writing output: {0}")]
     #[diagnostic(code(schemagate::output))]
     Output(#[from] std::io::Error),
@@ -105,8 +102,7 @@ impl From<schemagate_core::SourceError> for CliError {
 }
 
 fn report_error(err: CliError, stderr: &mut dyn Write) {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
     let mut text = String::new();
     if handler.render_report(&mut text, &err).is_err() {
         text = format!("error: {err}");
@@ -135,14 +131,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             against,
             format,
             config,
-        } => breaking(
-            &input,
-            &against,
-            format.into(),
-            config.as_deref(),
-            stdout,
-            stderr,
-        ),
+        } => breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr),
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
     };
     match result {
@@ -176,11 +165,9 @@ fn breaking(
         let current = load_set(input);
         (
             current,
-            previous.join().unwrap_or_else(|_| {
-                Err(CliError::Output(std::io::Error::other(
-                    "loader thread panicked",
-                )))
-            }),
+            previous
+                .join()
+                .unwrap_or_else(|_| Err(CliError::Output(std::io::Error::other("loader thread panicked")))),
         )
     });
     let (current_set, previous_set) = (current_set?, previous_set?);
@@ -194,17 +181,11 @@ fn breaking(
         )),
         None => None,
     };
-    let policy = protobuf::breaking_config_of(
-        &current_set,
-        config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())),
-    )?;
+    let policy = protobuf::breaking_config_of(&current_set, config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())))?;
     for warning in &policy.warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
-    let (current, previous) = rayon_join(
-        || protobuf::load(&current_set),
-        || protobuf::load(&previous_set),
-    );
+    let (current, previous) = rayon_join(|| protobuf::load(&current_set), || protobuf::load(&previous_set));
     let (current, previous) = (current?, previous?);
     let report = protobuf::breaking(&previous, &current, &policy);
     format.renderer().render(&report, stdout)?;
@@ -215,10 +196,7 @@ fn breaking(
     })
 }
 
-fn rayon_join<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
+fn rayon_join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     std::thread::scope(|s| {
         let hb = s.spawn(b);
         let ra = a();

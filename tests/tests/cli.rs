@@ -32,20 +32,13 @@ fn write(dir: &Path, rel: &str, text: &[u8]) {
 }
 
 const ORDER_V1: &str = "syntax = \"proto3\";\npackage acme.orders.v1;\n\nmessage Order {\n  string id = 1;\n  int64 total_cents = 2;\n  string note = 3;\n}\n";
-const ORDER_V2: &str = "syntax = \"proto3\";\npackage acme.orders.v1;\n\nmessage Order {\n  string id = 1;\n  int32 total_cents = 2;\n}\n";
+const ORDER_V2: &str =
+    "syntax = \"proto3\";\npackage acme.orders.v1;\n\nmessage Order {\n  string id = 1;\n  int32 total_cents = 2;\n}\n";
 
 fn pair(previous: &str, current: &str) -> (tempfile::TempDir, String, String) {
     let tmp = tempfile::tempdir().unwrap();
-    write(
-        tmp.path(),
-        "previous/acme/orders/v1/order.proto",
-        previous.as_bytes(),
-    );
-    write(
-        tmp.path(),
-        "current/acme/orders/v1/order.proto",
-        current.as_bytes(),
-    );
+    write(tmp.path(), "previous/acme/orders/v1/order.proto", previous.as_bytes());
+    write(tmp.path(), "current/acme/orders/v1/order.proto", current.as_bytes());
     let p = tmp.path().join("previous").display().to_string();
     let c = tmp.path().join("current").display().to_string();
     (tmp, p, c)
@@ -68,10 +61,15 @@ fn exit_1_with_findings_in_text_and_json() {
     let (_tmp, prev, cur) = pair(ORDER_V1, ORDER_V2);
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_eq!(out.code, EXIT_BREAKING);
-    assert!(out.stdout.contains("acme/orders/v1/order.proto:4:1: FIELD_NO_DELETE Previously present field \"3\" with name \"note\""), "{}", out.stdout);
     assert!(
+        out.stdout.contains(
+            "acme/orders/v1/order.proto:4:1: FIELD_NO_DELETE Previously present field \"3\" with name \"note\""
+        ),
+        "{}",
         out.stdout
-            .contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"),
+    );
+    assert!(
+        out.stdout.contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"),
         "{}",
         out.stdout
     );
@@ -143,31 +141,24 @@ fn single_file_inputs_resolve_imports_from_their_folder() {
             b"syntax = \"proto3\";\npackage acme;\nmessage Money { int64 units = 1; }\n",
         );
     }
-    write(tmp.path(), "previous/order.proto", b"syntax = \"proto3\";\npackage acme;\nimport \"money.proto\";\nmessage Order { Money total = 1; }\n");
+    write(
+        tmp.path(),
+        "previous/order.proto",
+        b"syntax = \"proto3\";\npackage acme;\nimport \"money.proto\";\nmessage Order { Money total = 1; }\n",
+    );
     write(tmp.path(), "current/order.proto", b"syntax = \"proto3\";\npackage acme;\nimport \"money.proto\";\nmessage Order { Money total = 1; string note = 2; }\n");
     let out = sg(&[
         "breaking",
         &tmp.path().join("current/order.proto").display().to_string(),
         "--against",
-        &tmp.path()
-            .join("previous/order.proto")
-            .display()
-            .to_string(),
+        &tmp.path().join("previous/order.proto").display().to_string(),
     ]);
     assert_eq!(out.code, EXIT_OK, "{}{}", out.stdout, out.stderr);
 }
 
 fn assert_input_error(out: &Output, needle: &str) {
-    assert_eq!(
-        out.code, EXIT_INPUT,
-        "stdout: {}\nstderr: {}",
-        out.stdout, out.stderr
-    );
-    assert!(
-        out.stderr.contains(needle),
-        "expected {needle:?} in:\n{}",
-        out.stderr
-    );
+    assert_eq!(out.code, EXIT_INPUT, "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(needle), "expected {needle:?} in:\n{}", out.stderr);
 }
 
 #[test]
@@ -179,15 +170,9 @@ fn exit_2_for_a_missing_input() {
 
 #[test]
 fn exit_2_for_a_syntax_error_with_file_line_column() {
-    let (_tmp, prev, cur) = pair(
-        ORDER_V1,
-        "syntax = \"proto3\";\nmessage Order {\n  string id = ;\n}\n",
-    );
+    let (_tmp, prev, cur) = pair(ORDER_V1, "syntax = \"proto3\";\nmessage Order {\n  string id = ;\n}\n");
     let out = sg(&["breaking", &cur, "--against", &prev]);
-    assert_input_error(
-        &out,
-        "acme/orders/v1/order.proto:3:15: expected integer, found `;`",
-    );
+    assert_input_error(&out, "acme/orders/v1/order.proto:3:15: expected integer, found `;`");
 }
 
 #[test]
@@ -197,10 +182,7 @@ fn exit_2_for_an_unresolvable_import() {
         "syntax = \"proto3\";\nimport \"acme/missing.proto\";\nmessage Order {}\n",
     );
     let out = sg(&["breaking", &cur, "--against", &prev]);
-    assert_input_error(
-        &out,
-        "order.proto:2:1: import \"acme/missing.proto\" was not found",
-    );
+    assert_input_error(&out, "order.proto:2:1: import \"acme/missing.proto\" was not found");
 }
 
 #[test]
@@ -210,21 +192,14 @@ fn exit_2_for_an_undefined_type() {
         "syntax = \"proto3\";\nmessage Order {\n  Money total = 1;\n}\n",
     );
     let out = sg(&["breaking", &cur, "--against", &prev]);
-    assert_input_error(
-        &out,
-        "order.proto:3:3: field total: type \"Money\" is not defined",
-    );
+    assert_input_error(&out, "order.proto:3:3: field total: type \"Money\" is not defined");
 }
 
 #[test]
 fn exit_2_for_non_utf8_input() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "previous/a.proto", b"syntax = \"proto3\";\n");
-    write(
-        tmp.path(),
-        "current/a.proto",
-        b"syntax = \"proto3\";\n// caf\xe9\n",
-    );
+    write(tmp.path(), "current/a.proto", b"syntax = \"proto3\";\n// caf\xe9\n");
     let out = sg(&[
         "breaking",
         &tmp.path().join("current").display().to_string(),
@@ -294,26 +269,13 @@ fn git_revisions_as_inputs_and_baselines() {
         assert!(ok.success(), "git {args:?}");
     };
     git(&["init", "-q"]);
-    write(
-        repo,
-        "schemas/proto/acme/orders/v1/order.proto",
-        ORDER_V1.as_bytes(),
-    );
+    write(repo, "schemas/proto/acme/orders/v1/order.proto", ORDER_V1.as_bytes());
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "v1"]);
-    write(
-        repo,
-        "schemas/proto/acme/orders/v1/order.proto",
-        ORDER_V2.as_bytes(),
-    );
+    write(repo, "schemas/proto/acme/orders/v1/order.proto", ORDER_V2.as_bytes());
     let before = std::env::current_dir().unwrap();
     std::env::set_current_dir(repo).unwrap();
-    let against_head = sg(&[
-        "breaking",
-        "schemas/proto",
-        "--against",
-        "git:HEAD:schemas/proto",
-    ]);
+    let against_head = sg(&["breaking", "schemas/proto", "--against", "git:HEAD:schemas/proto"]);
     let head_vs_head = sg(&[
         "breaking",
         "git:HEAD:schemas/proto",

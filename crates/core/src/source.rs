@@ -11,10 +11,7 @@ pub enum SourceError {
     #[error("{path}: no such file or directory")]
     NotFound { path: String },
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("git revision `{rev}`: {message}")]
     Git { rev: String, message: String },
 }
@@ -35,7 +32,10 @@ impl InputSpec {
         if let Some(rest) = text.strip_prefix("git:") {
             // `git::/<text>` names the youngest commit whose message matches <text> (git's own
             // syntax); its path, if any, follows the last colon.
-            let split = if rest.starts_with(":/") { rest[2..].rfind(':').map(|i| i + 2) } else { rest.find(':') };
+            let split = match rest.strip_prefix(":/") {
+                Some(search) => search.rfind(':').map(|i| i + 2),
+                None => rest.find(':'),
+            };
             let (rev, subdir) = match split {
                 Some(i) => (&rest[..i], rest[i + 1..].trim_matches('/')),
                 None => (rest, ""),
@@ -82,11 +82,7 @@ pub struct SourceSet {
 impl SourceSet {
     /// Reads an input. `keep` selects files by relative path; `extras` names files at the
     /// root (like `buf.yaml`) to read when they exist.
-    pub fn load(
-        spec: &InputSpec,
-        keep: &dyn Fn(&str) -> bool,
-        extras: &[&str],
-    ) -> Result<SourceSet, SourceError> {
+    pub fn load(spec: &InputSpec, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
         match spec {
             InputSpec::Path(path) => load_path(path, keep, extras),
             InputSpec::Git { rev, subdir } => load_git(rev, subdir, keep, extras),
@@ -112,11 +108,7 @@ fn io_err(path: &Path, source: std::io::Error) -> SourceError {
     }
 }
 
-fn load_path(
-    path: &Path,
-    keep: &dyn Fn(&str) -> bool,
-    extras: &[&str],
-) -> Result<SourceSet, SourceError> {
+fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
     // A single file is checked alone, but its folder is the import root.
     let (root, single_file) = if meta.is_dir() {
@@ -184,13 +176,10 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), SourceErr
 }
 
 fn git(args: &[&str], rev: &str) -> Result<Vec<u8>, SourceError> {
-    let output = Command::new("git")
-        .args(args)
-        .output()
-        .map_err(|e| SourceError::Git {
-            rev: rev.to_string(),
-            message: format!("cannot run git: {e}"),
-        })?;
+    let output = Command::new("git").args(args).output().map_err(|e| SourceError::Git {
+        rev: rev.to_string(),
+        message: format!("cannot run git: {e}"),
+    })?;
     if !output.status.success() {
         let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
         return Err(SourceError::Git {
@@ -201,12 +190,7 @@ fn git(args: &[&str], rev: &str) -> Result<Vec<u8>, SourceError> {
     Ok(output.stdout)
 }
 
-fn load_git(
-    rev: &str,
-    subdir: &str,
-    keep: &dyn Fn(&str) -> bool,
-    extras: &[&str],
-) -> Result<SourceSet, SourceError> {
+fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
     let display = if subdir.is_empty() {
         format!("git:{rev}")
     } else {
@@ -279,10 +263,7 @@ fn load_git(
 }
 
 /// Reads many blobs through one `git cat-file --batch` process.
-fn cat_batch(
-    rev: &str,
-    wanted: Vec<(String, String, bool)>,
-) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
+fn cat_batch(rev: &str, wanted: Vec<(String, String, bool)>) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
     let fail = |message: String| SourceError::Git {
         rev: rev.to_string(),
         message,
@@ -303,26 +284,19 @@ fn cat_batch(
             }
         }
     });
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| fail("no stdout".into()))?;
+    let stdout = child.stdout.take().ok_or_else(|| fail("no stdout".into()))?;
     let mut reader = BufReader::new(stdout);
     let mut out = Vec::with_capacity(wanted.len());
     for (path, _, extra) in wanted {
         let mut header = String::new();
-        reader
-            .read_line(&mut header)
-            .map_err(|e| fail(e.to_string()))?;
+        reader.read_line(&mut header).map_err(|e| fail(e.to_string()))?;
         let size: usize = header
             .split_whitespace()
             .nth(2)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| fail(format!("unexpected git output for {path}: {header}")))?;
         let mut bytes = vec![0; size + 1];
-        reader
-            .read_exact(&mut bytes)
-            .map_err(|e| fail(e.to_string()))?;
+        reader.read_exact(&mut bytes).map_err(|e| fail(e.to_string()))?;
         bytes.pop();
         out.push((path, bytes, extra));
     }
@@ -378,8 +352,7 @@ mod tests {
 
     #[test]
     fn missing_path_is_not_found() {
-        let err =
-            SourceSet::load(&InputSpec::Path("/no/such/dir".into()), &|_| true, &[]).unwrap_err();
+        let err = SourceSet::load(&InputSpec::Path("/no/such/dir".into()), &|_| true, &[]).unwrap_err();
         assert!(matches!(err, SourceError::NotFound { .. }));
     }
 }

@@ -103,8 +103,7 @@ pub struct BreakingConfig {
 
 impl Default for BreakingConfig {
     fn default() -> Self {
-        resolve(ConfigVersion::V2, &RawBreaking::default(), false)
-            .unwrap_or_else(|_| unreachable_default())
+        resolve(ConfigVersion::V2, &RawBreaking::default(), false).unwrap_or_else(|_| unreachable_default())
     }
 }
 
@@ -178,10 +177,7 @@ pub fn layout(file_name: &str, text: &[u8]) -> Result<Layout, LoadError> {
         if !roots.is_empty() {
             layout.roots = roots;
         }
-        layout.excludes = modules
-            .iter()
-            .flat_map(|m| m.excludes.iter().map(clean))
-            .collect();
+        layout.excludes = modules.iter().flat_map(|m| m.excludes.iter().map(clean)).collect();
     } else if let Some(pb) = &raw.protobuf {
         if !pb.roots.is_empty() {
             layout.roots = pb.roots.iter().map(clean).collect();
@@ -202,8 +198,8 @@ pub fn breaking_config(file_name: &str, text: &[u8]) -> Result<BreakingConfig, L
     let breaking = raw.breaking.as_ref().or(module_breaking);
     let has_extensions = raw.plugins.is_some() || raw.policies.is_some();
     let empty = RawBreaking::default();
-    let mut config = resolve(version, breaking.unwrap_or(&empty), has_extensions)
-        .map_err(|m| LoadError::new(file_name, 1, 1, m))?;
+    let mut config =
+        resolve(version, breaking.unwrap_or(&empty), has_extensions).map_err(|m| LoadError::new(file_name, 1, 1, m))?;
     if raw.plugins.is_some() {
         config.warnings.push(format!(
             "{file_name}: check plugins are not supported; rules provided by plugins are skipped"
@@ -228,9 +224,7 @@ fn expand(
     for name in names {
         if let Some(cat) = Category::from_id(name) {
             if cat == Category::Csr && version != ConfigVersion::V2 {
-                return Err(format!(
-                    "category \"{name}\" is only available in v2 configurations"
-                ));
+                return Err(format!("category \"{name}\" is only available in v2 configurations"));
             }
             out.extend(
                 rules::ALL
@@ -267,11 +261,7 @@ fn expand(
     Ok(out)
 }
 
-fn resolve(
-    version: ConfigVersion,
-    raw: &RawBreaking,
-    lenient: bool,
-) -> Result<BreakingConfig, String> {
+fn resolve(version: ConfigVersion, raw: &RawBreaking, lenient: bool) -> Result<BreakingConfig, String> {
     let mut warnings = Vec::new();
     let use_ids = if raw.use_ids.is_empty() && !raw.disable_builtin {
         vec!["FILE".to_string()]
@@ -297,11 +287,7 @@ fn resolve(
     Ok(BreakingConfig {
         version,
         rules,
-        ignore: raw
-            .ignore
-            .iter()
-            .map(|p| p.trim_end_matches('/').to_string())
-            .collect(),
+        ignore: raw.ignore.iter().map(|p| p.trim_end_matches('/').to_string()).collect(),
         ignore_only,
         ignore_unstable_packages: raw.ignore_unstable_packages,
         warnings,
@@ -310,9 +296,7 @@ fn resolve(
 
 /// `a/b` matches `a/b` and everything under `a/b/`.
 fn path_matches(path: &str, prefix: &str) -> bool {
-    prefix == "."
-        || path == prefix
-        || (path.starts_with(prefix) && path.as_bytes().get(prefix.len()) == Some(&b'/'))
+    prefix == "." || path == prefix || (path.starts_with(prefix) && path.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 /// A package whose version component is alpha, beta or test (`foo.v1beta1`, `bar.v2test`).
@@ -355,11 +339,7 @@ impl BreakingConfig {
                 v
             })
             .collect();
-        let hit = |prefixes: &[String]| {
-            paths
-                .iter()
-                .any(|p| prefixes.iter().any(|i| path_matches(p, i)))
-        };
+        let hit = |prefixes: &[String]| paths.iter().any(|p| prefixes.iter().any(|i| path_matches(p, i)));
         if hit(&self.ignore) {
             return true;
         }
@@ -390,11 +370,7 @@ mod tests {
 
     #[test]
     fn deprecated_rules_are_replaced() {
-        let c = breaking_config(
-            "buf.yaml",
-            b"version: v1\nbreaking:\n  use: [FIELD_SAME_LABEL]\n",
-        )
-        .unwrap();
+        let c = breaking_config("buf.yaml", b"version: v1\nbreaking:\n  use: [FIELD_SAME_LABEL]\n").unwrap();
         let ids: Vec<_> = c.rules.iter().map(|r| r.id).collect();
         assert_eq!(
             ids,
@@ -404,17 +380,13 @@ mod tests {
                 "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"
             ]
         );
-        let v2 = breaking_config(
-            "buf.yaml",
-            b"version: v2\nbreaking:\n  use: [FIELD_SAME_LABEL]\n",
-        );
+        let v2 = breaking_config("buf.yaml", b"version: v2\nbreaking:\n  use: [FIELD_SAME_LABEL]\n");
         assert!(v2.is_err());
     }
 
     #[test]
     fn unknown_rule_is_an_error_naming_the_file() {
-        let err =
-            breaking_config("buf.yaml", b"version: v1\nbreaking:\n  use: [NOPE]\n").unwrap_err();
+        let err = breaking_config("buf.yaml", b"version: v1\nbreaking:\n  use: [NOPE]\n").unwrap_err();
         assert!(err.to_string().contains("buf.yaml"), "{err}");
     }
 

@@ -7,9 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use crate::ast::{Field, Message, ProtoFile};
-use crate::rules::{
-    Check, EnumRef, FieldRef, MessageRef, MethodRef, Out, RawFinding, Rule, ServiceRef, ValuesRef,
-};
+use crate::rules::{Check, EnumRef, FieldRef, MessageRef, MethodRef, Out, RawFinding, Rule, ServiceRef, ValuesRef};
 
 /// Lookup tables over the files of one input.
 pub struct Index<'a> {
@@ -32,13 +30,7 @@ impl<'a> Index<'a> {
         for file in files {
             index.files.insert(&file.path, file);
             for e in &file.enums {
-                index.enums.insert(
-                    &e.full_name,
-                    EnumRef {
-                        enumeration: e,
-                        file,
-                    },
-                );
+                index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
             }
             for ext in &file.extensions {
                 index
@@ -51,17 +43,9 @@ impl<'a> Index<'a> {
                     });
             }
             file.walk_messages(&mut |m| {
-                index
-                    .messages
-                    .insert(&m.full_name, MessageRef { message: m, file });
+                index.messages.insert(&m.full_name, MessageRef { message: m, file });
                 for e in &m.enums {
-                    index.enums.insert(
-                        &e.full_name,
-                        EnumRef {
-                            enumeration: e,
-                            file,
-                        },
-                    );
+                    index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
                 }
                 for ext in &m.extensions {
                     index
@@ -75,9 +59,7 @@ impl<'a> Index<'a> {
                 }
             });
             for s in &file.services {
-                index
-                    .services
-                    .insert(&s.full_name, ServiceRef { service: s, file });
+                index.services.insert(&s.full_name, ServiceRef { service: s, file });
             }
         }
         index
@@ -216,11 +198,7 @@ impl<'a> Matches<'a> {
 }
 
 /// Runs the given rules over a pair of inputs.
-pub fn run(
-    previous: &[ProtoFile],
-    current: &[ProtoFile],
-    rules: &[&'static Rule],
-) -> Vec<RawFinding> {
+pub fn run(previous: &[ProtoFile], current: &[ProtoFile], rules: &[&'static Rule]) -> Vec<RawFinding> {
     let pair = Pair {
         previous: Index::new(previous),
         current: Index::new(current),
@@ -237,24 +215,12 @@ pub fn run(
             match rule.check {
                 Check::Inputs(f) => f(&pair, &mut out),
                 Check::Files(f) => matches.files.iter().for_each(|(p, c)| f(p, c, &mut out)),
-                Check::Messages(f) => matches
-                    .messages
-                    .iter()
-                    .for_each(|(p, c)| f(*p, *c, &mut out)),
-                Check::Fields(f) => matches
-                    .fields
-                    .iter()
-                    .for_each(|(p, c)| f(*p, *c, &pair, &mut out)),
+                Check::Messages(f) => matches.messages.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Fields(f) => matches.fields.iter().for_each(|(p, c)| f(*p, *c, &pair, &mut out)),
                 Check::Enums(f) => matches.enums.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
                 Check::EnumValues(f) => matches.values.iter().for_each(|(p, c)| f(p, c, &mut out)),
-                Check::Services(f) => matches
-                    .services
-                    .iter()
-                    .for_each(|(p, c)| f(*p, *c, &mut out)),
-                Check::Methods(f) => matches
-                    .methods
-                    .iter()
-                    .for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Services(f) => matches.services.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
+                Check::Methods(f) => matches.methods.iter().for_each(|(p, c)| f(*p, *c, &mut out)),
                 Check::Deprecated => {}
             }
             findings

@@ -20,12 +20,7 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    pub fn new(
-        path: impl Into<String>,
-        line: u32,
-        column: u32,
-        message: impl Into<String>,
-    ) -> LoadError {
+    pub fn new(path: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> LoadError {
         LoadError {
             path: path.into(),
             line,

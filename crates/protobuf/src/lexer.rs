@@ -109,10 +109,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let start = c.pos;
-                while matches!(
-                    c.peek(),
-                    Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
-                ) {
+                while matches!(c.peek(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')) {
                     c.bump();
                 }
                 Tok::Ident(src[start..c.pos].to_string())
@@ -120,8 +117,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
             b'0'..=b'9' => number(&mut c, src)?,
             b'.' if matches!(c.peek_at(1), Some(b'0'..=b'9')) => number(&mut c, src)?,
             b'"' | b'\'' => Tok::Str(string(&mut c)?),
-            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'=' | b',' | b'.'
-            | b':' | b'-' | b'+' | b'/' => {
+            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'=' | b',' | b'.' | b':' | b'-' | b'+'
+            | b'/' => {
                 c.bump();
                 Tok::Sym(ch as char)
             }
@@ -202,10 +199,7 @@ fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
     match text.parse::<u64>() {
         Ok(v) => Ok(Tok::Int(v)),
         // Out-of-range integers are still valid as float option values.
-        Err(_) => text
-            .parse::<f64>()
-            .map(Tok::Float)
-            .map_err(|_| bad("invalid integer")),
+        Err(_) => text.parse::<f64>().map(Tok::Float).map_err(|_| bad("invalid integer")),
     }
 }
 
@@ -284,8 +278,7 @@ fn string(c: &mut Cursor) -> Result<Vec<u8>, SyntaxError> {
                                 None => return Err(c.err("invalid unicode escape")),
                             }
                         }
-                        let ch =
-                            char::from_u32(v).ok_or_else(|| c.err("invalid unicode code point"))?;
+                        let ch = char::from_u32(v).ok_or_else(|| c.err("invalid unicode code point"))?;
                         let mut buf = [0; 4];
                         out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                     }

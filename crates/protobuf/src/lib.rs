@@ -77,12 +77,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
     let mut sources: Vec<(String, &str, &[u8])> = Vec::new();
     let mut seen: HashMap<String, &str> = HashMap::new();
     for file in &set.files {
-        if !is_proto(&file.path)
-            || layout
-                .excludes
-                .iter()
-                .any(|e| within(&file.path, e).is_some())
-        {
+        if !is_proto(&file.path) || layout.excludes.iter().any(|e| within(&file.path, e).is_some()) {
             continue;
         }
         let Some(module_path) = layout.roots.iter().find_map(|r| within(&file.path, r)) else {
@@ -101,23 +96,16 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
         }
         sources.push((module_path, &file.path, &file.bytes));
     }
-    let parse_one =
-        |(module_path, input_path, bytes): &(String, &str, &[u8])| -> Result<ProtoFile, LoadError> {
-            let text = std::str::from_utf8(bytes).map_err(|e| {
-                let (line, column) = config::line_col(bytes, e.valid_up_to());
-                LoadError::new(
-                    display_path(set, input_path),
-                    line,
-                    column,
-                    "file is not valid UTF-8",
-                )
-            })?;
-            let mut file = parser::parse_file(module_path, text).map_err(|e| {
-                LoadError::new(display_path(set, input_path), e.line, e.column, e.message)
-            })?;
-            link::assign_names(&mut file);
-            Ok(file)
-        };
+    let parse_one = |(module_path, input_path, bytes): &(String, &str, &[u8])| -> Result<ProtoFile, LoadError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let (line, column) = config::line_col(bytes, e.valid_up_to());
+            LoadError::new(display_path(set, input_path), line, column, "file is not valid UTF-8")
+        })?;
+        let mut file = parser::parse_file(module_path, text)
+            .map_err(|e| LoadError::new(display_path(set, input_path), e.line, e.column, e.message))?;
+        link::assign_names(&mut file);
+        Ok(file)
+    };
     let parsed: Vec<Result<ProtoFile, LoadError>> = match &set.single_file {
         // A single file: parse it and what it imports, transitively, nothing else of its folder.
         Some(single) => {
@@ -126,8 +114,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
                 .iter()
                 .find_map(|r| within(single, r))
                 .unwrap_or_else(|| single.clone());
-            let by_path: HashMap<&str, &(String, &str, &[u8])> =
-                sources.iter().map(|s| (s.0.as_str(), s)).collect();
+            let by_path: HashMap<&str, &(String, &str, &[u8])> = sources.iter().map(|s| (s.0.as_str(), s)).collect();
             let mut queue = vec![start];
             let mut done = std::collections::HashSet::new();
             let mut out = Vec::new();
@@ -149,33 +136,21 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
         None => sources.par_iter().map(parse_one).collect(),
     };
     let mut files = parsed.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let input_path: HashMap<String, &str> =
-        sources.iter().map(|(m, i, _)| (m.clone(), *i)).collect();
-    let shown = |module_path: &str| {
-        display_path(
-            set,
-            input_path.get(module_path).copied().unwrap_or(module_path),
-        )
-    };
+    let input_path: HashMap<String, &str> = sources.iter().map(|(m, i, _)| (m.clone(), *i)).collect();
+    let shown = |module_path: &str| display_path(set, input_path.get(module_path).copied().unwrap_or(module_path));
 
     let mut table = link::SymbolTable::default();
     let known: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for b in builtin::files()
-        .iter()
-        .filter(|b| !known.contains(b.path.as_str()))
-    {
+    for b in builtin::files().iter().filter(|b| !known.contains(b.path.as_str())) {
         table.add_file(b);
     }
     for f in &files {
         table.add_file(f);
     }
-    let builtin_paths: std::collections::HashSet<&str> =
-        builtin::files().iter().map(|f| f.path.as_str()).collect();
+    let builtin_paths: std::collections::HashSet<&str> = builtin::files().iter().map(|f| f.path.as_str()).collect();
     for f in &files {
         for import in &f.imports {
-            if !known.contains(import.path.as_str())
-                && !builtin_paths.contains(import.path.as_str())
-            {
+            if !known.contains(import.path.as_str()) && !builtin_paths.contains(import.path.as_str()) {
                 return Err(LoadError::new(
                     shown(&f.path),
                     import.span.start_line,
@@ -185,10 +160,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
             }
         }
     }
-    let linked: Vec<Result<(), LoadError>> = files
-        .par_iter_mut()
-        .map(|f| link::link_file(f, &table))
-        .collect();
+    let linked: Vec<Result<(), LoadError>> = files.par_iter_mut().map(|f| link::link_file(f, &table)).collect();
     for (result, f) in linked.into_iter().zip(&files) {
         if let Err(mut e) = result {
             e.path = shown(&f.path);
@@ -212,10 +184,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
 
 /// The breaking policy for an input: `config_file` if given (name, bytes), else the input's
 /// own buf.yaml / schemagate.yaml, else buf's defaults (v2, FILE category).
-pub fn breaking_config_of(
-    set: &SourceSet,
-    config_file: Option<(&str, &[u8])>,
-) -> Result<BreakingConfig, LoadError> {
+pub fn breaking_config_of(set: &SourceSet, config_file: Option<(&str, &[u8])>) -> Result<BreakingConfig, LoadError> {
     if let Some((name, bytes)) = config_file {
         return config::breaking_config(name, bytes);
     }

@@ -44,12 +44,9 @@ impl SymbolTable {
         self.add_package(&file.package);
         fn add_enum(t: &mut SymbolTable, e: &Enum, scope: &str) {
             t.insert(e.full_name.clone(), SymbolKind::Enum);
-            t.enum_values.entry(e.full_name.clone()).or_insert_with(|| {
-                e.values
-                    .iter()
-                    .map(|v| (v.name.clone(), v.number))
-                    .collect()
-            });
+            t.enum_values
+                .entry(e.full_name.clone())
+                .or_insert_with(|| e.values.iter().map(|v| (v.name.clone(), v.number)).collect());
             // Enum values are siblings of their enum in protobuf scoping.
             for v in &e.values {
                 t.insert(join(scope, &v.name), SymbolKind::Other);
@@ -88,10 +85,7 @@ impl SymbolTable {
     /// Resolves a type reference written in `scope` to a full name and kind.
     pub fn resolve(&self, scope: &str, name: &str) -> Option<(String, SymbolKind)> {
         if let Some(abs) = name.strip_prefix('.') {
-            return self
-                .get(abs)
-                .filter(|k| is_type(*k))
-                .map(|k| (abs.to_string(), k));
+            return self.get(abs).filter(|k| is_type(*k)).map(|k| (abs.to_string(), k));
         }
         let first = name.split('.').next().unwrap_or(name);
         let mut scope = scope.to_string();
@@ -212,14 +206,10 @@ pub enum FeatureName {
 /// Recognizes `features.x` and `features.(pb.cpp).string_type` style option names.
 pub fn feature_of(option: &OptionDecl) -> Option<FeatureName> {
     let parts = &option.name;
-    if parts
-        .first()
-        .is_none_or(|p| p.is_extension || p.name != "features")
-    {
+    if parts.first().is_none_or(|p| p.is_extension || p.name != "features") {
         return None;
     }
-    let ext_is =
-        |p: &NamePart, want: &str| p.is_extension && p.name.trim_start_matches('.') == want;
+    let ext_is = |p: &NamePart, want: &str| p.is_extension && p.name.trim_start_matches('.') == want;
     match &parts[1..] {
         [p] if !p.is_extension => Some(match p.name.as_str() {
             "field_presence" => FeatureName::FieldPresence,
@@ -229,22 +219,15 @@ pub fn feature_of(option: &OptionDecl) -> Option<FeatureName> {
             "json_format" => FeatureName::JsonFormat,
             _ => return None,
         }),
-        [e, p] if ext_is(e, "pb.cpp") && p.name == "string_type" => {
-            Some(FeatureName::CppStringType)
-        }
-        [e, p] if ext_is(e, "pb.java") && p.name == "utf8_validation" => {
-            Some(FeatureName::JavaUtf8Validation)
-        }
+        [e, p] if ext_is(e, "pb.cpp") && p.name == "string_type" => Some(FeatureName::CppStringType),
+        [e, p] if ext_is(e, "pb.java") && p.name == "utf8_validation" => Some(FeatureName::JavaUtf8Validation),
         _ => None,
     }
 }
 
 /// Finds the explicit option setting `feature` on an element.
 pub fn feature_option(options: &[OptionDecl], feature: FeatureName) -> Option<&OptionDecl> {
-    options
-        .iter()
-        .rev()
-        .find(|o| feature_of(o) == Some(feature))
+    options.iter().rev().find(|o| feature_of(o) == Some(feature))
 }
 
 fn apply_features(mut base: Features, options: &[OptionDecl]) -> Features {
@@ -253,15 +236,9 @@ fn apply_features(mut base: Features, options: &[OptionDecl]) -> Features {
             continue;
         };
         match (name, v) {
-            (FeatureName::FieldPresence, "EXPLICIT") => {
-                base.field_presence = FieldPresence::Explicit
-            }
-            (FeatureName::FieldPresence, "IMPLICIT") => {
-                base.field_presence = FieldPresence::Implicit
-            }
-            (FeatureName::FieldPresence, "LEGACY_REQUIRED") => {
-                base.field_presence = FieldPresence::LegacyRequired
-            }
+            (FeatureName::FieldPresence, "EXPLICIT") => base.field_presence = FieldPresence::Explicit,
+            (FeatureName::FieldPresence, "IMPLICIT") => base.field_presence = FieldPresence::Implicit,
+            (FeatureName::FieldPresence, "LEGACY_REQUIRED") => base.field_presence = FieldPresence::LegacyRequired,
             (FeatureName::EnumType, v) => base.enum_type_closed = v == "CLOSED",
             (FeatureName::Utf8Validation, v) => base.utf8_validation_verify = v == "VERIFY",
             (FeatureName::MessageEncoding, v) => base.message_encoding_delimited = v == "DELIMITED",
@@ -286,31 +263,17 @@ struct Linker<'a> {
 impl Linker<'_> {
     fn fail(&mut self, span: Span, message: String) {
         if self.error.is_none() {
-            self.error = Some(LoadError::new(
-                self.file_path,
-                span.start_line,
-                span.start_col,
-                message,
-            ));
+            self.error = Some(LoadError::new(self.file_path, span.start_line, span.start_col, message));
         }
     }
 
-    fn resolve_field(
-        &mut self,
-        f: &mut Field,
-        scope: &str,
-        parent: Features,
-        oneof_features: Option<Features>,
-    ) {
+    fn resolve_field(&mut self, f: &mut Field, scope: &str, parent: Features, oneof_features: Option<Features>) {
         let base = oneof_features.unwrap_or(parent);
         f.features = apply_features(base, &f.options);
         if let Some(extendee) = &f.extendee {
             match self.table.resolve(scope, extendee) {
                 Some((full, SymbolKind::Message)) => f.extendee_full = full,
-                _ => self.fail(
-                    f.type_span,
-                    format!("extendee \"{extendee}\" is not defined"),
-                ),
+                _ => self.fail(f.type_span, format!("extendee \"{extendee}\" is not defined")),
             }
         }
         match &f.ty {
@@ -321,22 +284,16 @@ impl Linker<'_> {
             }
             TypeRef::Named(name) => match self.table.resolve(scope, name) {
                 Some((full, SymbolKind::Message)) => {
-                    let delimited = f.features.message_encoding_delimited
-                        && !f.is_map
-                        && self.syntax.is_editions();
-                    f.kind = Some(if delimited {
-                        Kind::Group
-                    } else {
-                        Kind::Message
-                    });
+                    let delimited = f.features.message_encoding_delimited && !f.is_map && self.syntax.is_editions();
+                    f.kind = Some(if delimited { Kind::Group } else { Kind::Message });
                     f.type_name = full;
                 }
                 Some((full, _)) => {
                     f.kind = Some(Kind::Enum);
                     let values = self.table.enum_values.get(&full);
                     let short = full.rsplit('.').next().unwrap_or(&full).to_string();
-                    let explicit = find_option(&f.options, &["default"])
-                        .and_then(|o| o.value.as_ident().map(str::to_string));
+                    let explicit =
+                        find_option(&f.options, &["default"]).and_then(|o| o.value.as_ident().map(str::to_string));
                     f.enum_default = match (values, explicit) {
                         (Some(values), Some(name)) => values
                             .iter()
@@ -347,10 +304,7 @@ impl Linker<'_> {
                     };
                     f.type_name = full;
                 }
-                None => self.fail(
-                    f.type_span,
-                    format!("field {}: type \"{name}\" is not defined", f.name),
-                ),
+                None => self.fail(f.type_span, format!("field {}: type \"{name}\" is not defined", f.name)),
             },
         }
     }

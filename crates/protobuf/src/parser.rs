@@ -142,10 +142,7 @@ impl Parser {
             any = true;
         }
         if !any {
-            return self.err(format!(
-                "expected string literal, found {}",
-                self.describe()
-            ));
+            return self.err(format!("expected string literal, found {}", self.describe()));
         }
         Ok((out, start.to(end)))
     }
@@ -221,18 +218,14 @@ impl Parser {
                     return Err(SyntaxError {
                         line: vspan.start_line,
                         column: vspan.start_col,
-                        message: format!(
-                            "edition \"{other}\" is not supported yet (supported: 2023, 2024)"
-                        ),
+                        message: format!("edition \"{other}\" is not supported yet (supported: 2023, 2024)"),
                     });
                 }
                 (false, other) => {
                     return Err(SyntaxError {
                         line: vspan.start_line,
                         column: vspan.start_col,
-                        message: format!(
-                            "unknown syntax \"{other}\" (expected \"proto2\" or \"proto3\")"
-                        ),
+                        message: format!("unknown syntax \"{other}\" (expected \"proto2\" or \"proto3\")"),
                     });
                 }
             };
@@ -247,10 +240,7 @@ impl Parser {
             let (kw, _) = match self.peek_tok() {
                 Some(Tok::Ident(s)) => (s.clone(), ()),
                 _ => {
-                    return self.err(format!(
-                        "expected a top-level declaration, found {}",
-                        self.describe()
-                    ));
+                    return self.err(format!("expected a top-level declaration, found {}", self.describe()));
                 }
             };
             match kw.as_str() {
@@ -346,10 +336,7 @@ impl Parser {
         match self.peek_tok().cloned() {
             Some(Tok::Int(v)) => {
                 self.pos += 1;
-                Ok(Value::Int {
-                    negative,
-                    magnitude: v,
-                })
+                Ok(Value::Int { negative, magnitude: v })
             }
             Some(Tok::Float(v)) => {
                 self.pos += 1;
@@ -460,10 +447,7 @@ impl Parser {
                 Some(Tok::Sym('.')) => String::new(),
                 None => return self.err("unexpected end of file: missing `}`"),
                 _ => {
-                    return self.err(format!(
-                        "expected a message element, found {}",
-                        self.describe()
-                    ));
+                    return self.err(format!("expected a message element, found {}", self.describe()));
                 }
             };
             self.skip_visibility();
@@ -486,11 +470,7 @@ impl Parser {
                     self.expect_sym(';')?;
                     msg.extension_ranges.extend(ranges);
                 }
-                "reserved" => self.reserved(
-                    &mut msg.reserved_ranges,
-                    &mut msg.reserved_names,
-                    MESSAGE_MAX,
-                )?,
+                "reserved" => self.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
                 _ => {
                     let field = self.field(None, &mut msg.messages)?;
                     msg.fields.push(field);
@@ -649,12 +629,7 @@ impl Parser {
         ))
     }
 
-    fn map_field(
-        &mut self,
-        start: Span,
-        label: Option<Label>,
-        nested: &mut Vec<Message>,
-    ) -> R<Field> {
+    fn map_field(&mut self, start: Span, label: Option<Label>, nested: &mut Vec<Message>) -> R<Field> {
         let map_start = self.keyword("map")?;
         self.expect_sym('<')?;
         let (key, _) = self.type_name()?;
@@ -846,8 +821,7 @@ impl Parser {
 
     fn rpc_type(&mut self) -> R<(String, Span, bool)> {
         self.expect_sym('(')?;
-        let streaming =
-            self.is_ident("stream") && !matches!(self.peek_tok_at(1), Some(Tok::Sym(')' | '.')));
+        let streaming = self.is_ident("stream") && !matches!(self.peek_tok_at(1), Some(Tok::Sym(')' | '.')));
         if streaming {
             self.pos += 1;
         }
@@ -971,11 +945,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_positions() {
-        let err = parse_file(
-            "x.proto",
-            "syntax = \"proto3\";\nmessage Foo {\n  string = 1;\n}\n",
-        )
-        .unwrap_err();
+        let err = parse_file("x.proto", "syntax = \"proto3\";\nmessage Foo {\n  string = 1;\n}\n").unwrap_err();
         assert_eq!((err.line, err.column), (3, 10));
         let err = parse_file("x.proto", "message Foo {\n  int32 a = 1;\n").unwrap_err();
         assert!(err.message.contains("end of file"), "{}", err.message);
@@ -983,7 +953,8 @@ mod tests {
 
     #[test]
     fn editions_and_groups() {
-        let src = "edition = \"2023\";\nmessage A { reserved foo, bar; int32 x = 1 [features.field_presence = IMPLICIT]; }\n";
+        let src =
+            "edition = \"2023\";\nmessage A { reserved foo, bar; int32 x = 1 [features.field_presence = IMPLICIT]; }\n";
         let f = parse_file("x.proto", src).unwrap();
         assert_eq!(f.syntax, Syntax::Edition2023);
         assert_eq!(f.messages[0].reserved_names, ["foo", "bar"]);

@@ -22,11 +22,7 @@ fn every_rule_is_documented_and_categorised() {
         if rule.is_deprecated() {
             for v in [ConfigVersion::V1Beta1, ConfigVersion::V1] {
                 for id in rule.replacement_ids(v) {
-                    assert!(
-                        by_id(id).is_some_and(|r| !r.is_deprecated()),
-                        "{} -> {id}",
-                        rule.id
-                    );
+                    assert!(by_id(id).is_some_and(|r| !r.is_deprecated()), "{} -> {id}", rule.id);
                 }
             }
         }
@@ -52,24 +48,15 @@ fn catalogue_matches_buf_for_every_config_version() {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             let id = v["id"].as_str().unwrap();
             seen.push(id.to_string());
-            let rule = by_id(id)
-                .unwrap_or_else(|| panic!("{name}: buf rule {id} missing from our catalogue"));
+            let rule = by_id(id).unwrap_or_else(|| panic!("{name}: buf rule {id} missing from our catalogue"));
             let buf_deprecated = v["deprecated"].as_bool().unwrap();
-            assert_eq!(
-                rule.is_deprecated(),
-                buf_deprecated,
-                "{name}: {id} deprecation"
-            );
+            assert_eq!(rule.is_deprecated(), buf_deprecated, "{name}: {id} deprecation");
             if buf_deprecated {
                 let want: Vec<String> = v["replacements"]
                     .as_array()
                     .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
                     .unwrap_or_default();
-                let mut got: Vec<String> = rule
-                    .replacement_ids(version)
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
+                let mut got: Vec<String> = rule.replacement_ids(version).iter().map(|s| s.to_string()).collect();
                 let mut want_sorted = want.clone();
                 got.sort();
                 want_sorted.sort();
@@ -91,15 +78,8 @@ fn catalogue_matches_buf_for_every_config_version() {
             want.sort();
             got.sort();
             assert_eq!(got, want, "{name}: {id} categories");
-            let default = rule
-                .membership
-                .categories(version)
-                .contains(&Category::File);
-            assert_eq!(
-                default,
-                v["default"].as_bool().unwrap(),
-                "{name}: {id} default"
-            );
+            let default = rule.membership.categories(version).contains(&Category::File);
+            assert_eq!(default, v["default"].as_bool().unwrap(), "{name}: {id} default");
         }
         for rule in ALL {
             let exists = if rule.is_deprecated() {
@@ -121,11 +101,7 @@ fn catalogue_matches_buf_for_every_config_version() {
 fn csr_exists_only_in_v2() {
     for rule in ALL {
         for v in [ConfigVersion::V1Beta1, ConfigVersion::V1] {
-            assert!(
-                !rule.membership.categories(v).contains(&Category::Csr),
-                "{}",
-                rule.id
-            );
+            assert!(!rule.membership.categories(v).contains(&Category::Csr), "{}", rule.id);
         }
     }
 }

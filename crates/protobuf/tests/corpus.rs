@@ -78,9 +78,6 @@ fn buf_breaking_corpus_score() {
         "buf-breaking corpus: {found}/{total} exact ({:.1}%), {extra} extra",
         ratio * 100.0
     );
-    assert!(
-        ratio >= 0.99,
-        "only {found}/{total} expected findings matched exactly"
-    );
+    assert!(ratio >= 0.99, "only {found}/{total} expected findings matched exactly");
     assert!(extra <= 5, "{extra} extra findings");
 }

@@ -68,20 +68,11 @@ fn buf_keys(case_dir: &Path, roots: &[String]) -> Vec<Key> {
     for line in text.lines().filter(|l| l.trim_start().starts_with('{')) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let n = |k: &str| v.get(k).and_then(|x| x.as_u64()).unwrap_or(0) as u32;
-        let mut loc = (
-            n("start_line"),
-            n("start_column"),
-            n("end_line"),
-            n("end_column"),
-        );
+        let mut loc = (n("start_line"), n("start_column"), n("end_line"), n("end_column"));
         if loc == (1, 1, 1, 1) {
             loc = (0, 0, 0, 0);
         }
-        let mut path = v
-            .get("path")
-            .and_then(|p| p.as_str())
-            .unwrap_or("")
-            .to_string();
+        let mut path = v.get("path").and_then(|p| p.as_str()).unwrap_or("").to_string();
         for root in roots.iter().filter(|r| *r != ".") {
             if let Some(rest) = path.strip_prefix(&format!("{root}/")) {
                 path = rest.to_string();
@@ -133,18 +124,13 @@ fn fixtures_match_snapshots_and_buf() {
         let dir = fixtures_dir().join(&case);
         let report = check(&dir.join("previous"), &dir.join("current"));
         insta::assert_snapshot!(format!("fixture__{case}"), render(&report));
-        let roots = protobuf::layout_of(&set(&dir.join("current")))
-            .unwrap()
-            .roots;
+        let roots = protobuf::layout_of(&set(&dir.join("current"))).unwrap().roots;
         let (ours, bufs) = (our_keys(&report), buf_keys(&dir, &roots));
         if ours != bufs {
             mismatches.insert(case, (ours, bufs));
         }
     }
-    assert!(
-        mismatches.is_empty(),
-        "findings differ from buf's: {mismatches:#?}"
-    );
+    assert!(mismatches.is_empty(), "findings differ from buf's: {mismatches:#?}");
 }
 
 #[test]
@@ -172,11 +158,7 @@ fn every_active_rule_fires_on_some_fixture() {
         }
     }
     for rule in protobuf::rules::ALL.iter().filter(|r| !r.is_deprecated()) {
-        assert!(
-            fired.contains(rule.id),
-            "rule {} never fires on any fixture",
-            rule.id
-        );
+        assert!(fired.contains(rule.id), "rule {} never fires on any fixture", rule.id);
         assert!(
             fixtures_dir().join(rule.id).is_dir(),
             "rule {} has no fixture folder",

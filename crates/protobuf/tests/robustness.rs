@@ -49,10 +49,7 @@ fn load_one(bytes: Vec<u8>) {
 #[test]
 fn truncated_and_corrupted_files_never_panic() {
     let mut files = Vec::new();
-    proto_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
+    proto_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut files);
     files.sort();
     let mut rng = Lcg(42);
     for path in files.iter().step_by(3) {
@@ -78,11 +75,7 @@ fn truncated_and_corrupted_files_never_panic() {
 fn pathological_inputs() {
     load_one(b"syntax = \"proto3\"; message A { ".repeat(2000).to_vec());
     load_one(vec![b'{'; 100_000]);
-    load_one(
-        b"syntax = \"proto2\"; message A { "
-            .repeat(100_000)
-            .to_vec(),
-    );
+    load_one(b"syntax = \"proto2\"; message A { ".repeat(100_000).to_vec());
     load_one(
         b"syntax = \"proto2\"; message A { optional group G = 1 { "
             .repeat(50_000)
@@ -93,9 +86,5 @@ fn pathological_inputs() {
     load_one(b"syntax = \"proto3\"; enum E { reserved 5 to 1; A = 0; }".to_vec());
     load_one(b"syntax = \"proto3\"; message A { A.B.C.D x = 1; }".to_vec());
     load_one(b"/* never closed".to_vec());
-    load_one(
-        "syntax = \"proto3\"; // é\nmessage Ä {}"
-            .as_bytes()
-            .to_vec(),
-    );
+    load_one("syntax = \"proto3\"; // é\nmessage Ä {}".as_bytes().to_vec());
 }

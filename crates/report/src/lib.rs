@@ -43,8 +43,14 @@ pub(crate) mod fixture {
                     rule: "FIELD_NO_DELETE".into(),
                     level: Level::Error,
                     path: "acme/orders/v1/orders.proto".into(),
-                    location: Location { start_line: 12, start_column: 1, end_line: 20, end_column: 2 },
-                    message: "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted.".into(),
+                    location: Location {
+                        start_line: 12,
+                        start_column: 1,
+                        end_line: 20,
+                        end_column: 2,
+                    },
+                    message: "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted."
+                        .into(),
                 },
                 Finding {
                     rule: "FILE_NO_DELETE".into(),

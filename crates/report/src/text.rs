@@ -23,11 +23,7 @@ impl Renderer for Text {
         }
         let s = &report.summary;
         if report.findings.is_empty() {
-            writeln!(
-                out,
-                "No breaking changes ({} files checked).",
-                s.files_checked
-            )
+            writeln!(out, "No breaking changes ({} files checked).", s.files_checked)
         } else {
             writeln!(
                 out,

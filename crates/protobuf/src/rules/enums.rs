@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{
-    ALL_FOUR, At, Check, EnumRef, FILE_ONLY, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, Membership, Out,
-    Rule, ValuesRef, deleted_element_location, missing_ranges, range_string, ranges_string,
+    ALL_FOUR, At, Check, EnumRef, FILE_ONLY, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, Membership, Out, Rule, ValuesRef,
+    deleted_element_location, missing_ranges, range_string, ranges_string,
 };
 use crate::ast::ProtoFile;
 use crate::link::{FeatureName, feature_option};
@@ -19,21 +19,14 @@ pub const ENUM_NO_DELETE: Rule = Rule::new(
 );
 
 fn enum_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
-    let current: HashSet<&str> = cur
-        .all_enums()
-        .into_iter()
-        .map(|e| e.nested_name.as_str())
-        .collect();
+    let current: HashSet<&str> = cur.all_enums().into_iter().map(|e| e.nested_name.as_str()).collect();
     for e in prev.all_enums() {
         if !current.contains(e.nested_name.as_str()) {
             let at = deleted_element_location(cur, &e.nested_name);
             out.add(
                 at,
                 Some(prev),
-                format!(
-                    "Previously present enum \"{}\" was deleted from file.",
-                    e.nested_name
-                ),
+                format!("Previously present enum \"{}\" was deleted from file.", e.nested_name),
             );
         }
     }
@@ -115,13 +108,8 @@ fn check_value_deletes(prev: EnumRef, cur: EnumRef, out: &mut Out, allow: Allow)
         }
         let allowed = match allow {
             Allow::Never => false,
-            Allow::IfNumberReserved => e
-                .reserved_ranges
-                .iter()
-                .any(|r| r.start <= number && number <= r.end),
-            Allow::IfNameReserved => names
-                .iter()
-                .all(|n| e.reserved_names.iter().any(|r| r == n)),
+            Allow::IfNumberReserved => e.reserved_ranges.iter().any(|r| r.start <= number && number <= r.end),
+            Allow::IfNameReserved => names.iter().all(|n| e.reserved_names.iter().any(|r| r == n)),
         };
         if allowed {
             continue;
@@ -181,17 +169,8 @@ fn enum_value_same_name(prev: &ValuesRef, cur: &ValuesRef, out: &mut Out) {
     if before.is_subset(&after) {
         return;
     }
-    let quote = |s: &BTreeSet<&str>| {
-        s.iter()
-            .map(|n| format!("\"{n}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let s = if before.len() > 1 && after.len() > 1 {
-        "s"
-    } else {
-        ""
-    };
+    let quote = |s: &BTreeSet<&str>| s.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let s = if before.len() > 1 && after.len() > 1 { "s" } else { "" };
     for v in &cur.values {
         out.add(
             At::Span(cur.enumeration.file, v.number_span),

@@ -1,12 +1,10 @@
 //! Field rules: type, cardinality, name, JSON name, oneof, defaults, string handling options.
 
 use super::{
-    ALL_FOUR, At, Check, ConfigVersion, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership,
-    Out, Rule, field_description, field_description_with_name,
+    ALL_FOUR, At, Check, ConfigVersion, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership, Out, Rule,
+    field_description, field_description_with_name,
 };
-use crate::ast::{
-    CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, TypeRef, Value, find_option,
-};
+use crate::ast::{CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, TypeRef, Value, find_option};
 use crate::engine::Pair;
 use crate::link::{FeatureName, feature_option};
 use crate::rules::Category::{File as F, Package as P, Wire as W, WireJson as WJ};
@@ -266,7 +264,8 @@ fn wire_json_group(k: Kind) -> u8 {
     }
 }
 
-const WIRE_RULES: &str = "See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules.";
+const WIRE_RULES: &str =
+    "See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules.";
 
 /// An enum type change is compatible when the short name is the same and the new enum keeps
 /// every previous value (name and number).
@@ -315,9 +314,7 @@ fn field_wire_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &
         return;
     }
     match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => {
-            check_enum_compatible(prev, cur, pair, out)
-        }
+        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
         Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
             report_type_name_change(prev, cur, out)
         }
@@ -344,9 +341,7 @@ fn field_wire_json_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, o
         return;
     }
     match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => {
-            check_enum_compatible(prev, cur, pair, out)
-        }
+        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
         Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
             report_type_name_change(prev, cur, out)
         }
@@ -449,18 +444,9 @@ fn field_same_oneof(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
     let message = match (real_oneof(prev), real_oneof(cur)) {
         (None, None) => return,
         (Some(a), Some(b)) if a == b => return,
-        (Some(a), Some(b)) => format!(
-            "{} moved from oneof \"{a}\" to oneof \"{b}\".",
-            field_description(cur)
-        ),
-        (Some(_), None) => format!(
-            "{} moved from inside to outside a oneof.",
-            field_description(cur)
-        ),
-        (None, Some(_)) => format!(
-            "{} moved from outside to inside a oneof.",
-            field_description(cur)
-        ),
+        (Some(a), Some(b)) => format!("{} moved from oneof \"{a}\" to oneof \"{b}\".", field_description(cur)),
+        (Some(_), None) => format!("{} moved from inside to outside a oneof.", field_description(cur)),
+        (None, Some(_)) => format!("{} moved from outside to inside a oneof.", field_description(cur)),
     };
     out.add(at(cur, cur.field.span), Some(prev.file), message);
 }
@@ -515,10 +501,7 @@ fn field_same_utf8_validation(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     );
     if before != after {
         out.add(
-            option_or_field(
-                cur,
-                feature_option(&cur.field.options, FeatureName::Utf8Validation),
-            ),
+            option_or_field(cur, feature_option(&cur.field.options, FeatureName::Utf8Validation)),
             Some(prev.file),
             format!(
                 "{} changed UTF8 validation from {} to {}.",
@@ -600,9 +583,7 @@ fn field_same_cpp_string_type(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     }
     let (before, before_piece) = cpp_string_type(prev);
     let (after, after_piece) = cpp_string_type(cur);
-    if (before != after || before_piece != after_piece)
-        && !(before_piece && after == CppStringType::String)
-    {
+    if (before != after || before_piece != after_piece) && !(before_piece && after == CppStringType::String) {
         let name = |t: CppStringType, piece: bool| if piece { "STRING_PIECE" } else { t.name() };
         let option = find_option(&cur.field.options, &["ctype"])
             .or_else(|| feature_option(&cur.field.options, FeatureName::CppStringType));
@@ -647,10 +628,7 @@ impl Default {
             Default::Bytes(b, true) => format!("\"{}\"", String::from_utf8_lossy(b)),
             Default::Bytes(b, false) => format!(
                 "[{}]",
-                b.iter()
-                    .map(|x| format!("0x{x:X}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
+                b.iter().map(|x| format!("0x{x:X}")).collect::<Vec<_>>().join(",")
             ),
             Default::Int(i) => match (&f.enum_default, kind(f)) {
                 (Some((enum_name, value, _)), Kind::Enum) => format!("{enum_name}.{value}"),
@@ -677,16 +655,11 @@ fn default_of(f: &Field) -> Option<Default> {
             Default::Bytes(bytes, k == Kind::String)
         }
         Kind::Enum => Default::Int(f.enum_default.as_ref().map(|d| d.2 as i128).unwrap_or(0)),
-        Kind::Bool => {
-            Default::Int(matches!(explicit, Some(Value::Ident(s)) if s == "true") as i128)
-        }
+        Kind::Bool => Default::Int(matches!(explicit, Some(Value::Ident(s)) if s == "true") as i128),
         Kind::Float | Kind::Double => {
             let v = match explicit {
                 Some(Value::Float(v)) => *v,
-                Some(Value::Int {
-                    negative,
-                    magnitude,
-                }) => {
+                Some(Value::Int { negative, magnitude }) => {
                     let m = *magnitude as f64;
                     if *negative { -m } else { m }
                 }
@@ -724,11 +697,7 @@ fn defaults_equal(a: &Default, b: &Default) -> bool {
             if x.is_nan() || y.is_nan() {
                 return x.is_nan() && y.is_nan();
             }
-            if xf != yf {
-                (*x as f32) == (*y as f32)
-            } else {
-                x == y
-            }
+            if xf != yf { (*x as f32) == (*y as f32) } else { x == y }
         }
         (Default::Float(x, _), Default::Int(i)) | (Default::Int(i), Default::Float(x, _)) => {
             !x.is_nan() && *x == *i as f64

@@ -1,9 +1,6 @@
 //! File-level rules: deletions of files and of their top-level elements, and file options.
 
-use super::{
-    At, Check, ConfigVersion, FILE_ONLY, FILE_PACKAGE, Membership, Out, Rule,
-    deleted_element_location,
-};
+use super::{At, Check, ConfigVersion, FILE_ONLY, FILE_PACKAGE, Membership, Out, Rule, deleted_element_location};
 use crate::ast::{ProtoFile, find_option};
 use crate::engine::Pair;
 use crate::rules::Category::{File as F, Package as P, Wire as W, WireJson as WJ};
@@ -67,10 +64,7 @@ fn service_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
             out.add(
                 At::File(cur),
                 Some(prev),
-                format!(
-                    "Previously present service \"{}\" was deleted from file.",
-                    s.name
-                ),
+                format!("Previously present service \"{}\" was deleted from file.", s.name),
             );
         }
     }
@@ -86,13 +80,7 @@ pub const EXTENSION_NO_DELETE: Rule = Rule::new(
 /// Extensions keyed by their name relative to the package (`Outer.ext` or `ext`).
 fn nested_extensions(file: &ProtoFile) -> Vec<String> {
     let mut out: Vec<String> = file.extensions.iter().map(|e| e.name.clone()).collect();
-    file.walk_messages(&mut |m| {
-        out.extend(
-            m.extensions
-                .iter()
-                .map(|e| format!("{}.{}", m.nested_name, e.name)),
-        )
-    });
+    file.walk_messages(&mut |m| out.extend(m.extensions.iter().map(|e| format!("{}.{}", m.nested_name, e.name))));
     out
 }
 
@@ -119,17 +107,11 @@ pub const FILE_SAME_PACKAGE: Rule = Rule::new(
 
 fn file_same_package(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     if prev.package != cur.package {
-        let at = cur
-            .package_span
-            .map(|s| At::Span(cur, s))
-            .unwrap_or(At::File(cur));
+        let at = cur.package_span.map(|s| At::Span(cur, s)).unwrap_or(At::File(cur));
         out.add(
             at,
             Some(prev),
-            format!(
-                "File package changed from \"{}\" to \"{}\".",
-                prev.package, cur.package
-            ),
+            format!("File package changed from \"{}\" to \"{}\".", prev.package, cur.package),
         );
     }
 }
@@ -143,10 +125,7 @@ pub const FILE_SAME_SYNTAX: Rule = Rule::new(
 
 fn file_same_syntax(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     if prev.syntax != cur.syntax {
-        let at = cur
-            .syntax_span
-            .map(|s| At::Span(cur, s))
-            .unwrap_or(At::File(cur));
+        let at = cur.syntax_span.map(|s| At::Span(cur, s)).unwrap_or(At::File(cur));
         out.add(
             at,
             Some(prev),
@@ -243,24 +222,14 @@ file_option_rule!(
     "java_outer_classname",
     ""
 );
-file_option_rule!(
-    FILE_SAME_JAVA_PACKAGE,
-    same_java_package,
-    "java_package",
-    ""
-);
+file_option_rule!(FILE_SAME_JAVA_PACKAGE, same_java_package, "java_package", "");
 file_option_rule!(
     FILE_SAME_OBJC_CLASS_PREFIX,
     same_objc_class_prefix,
     "objc_class_prefix",
     ""
 );
-file_option_rule!(
-    FILE_SAME_OPTIMIZE_FOR,
-    same_optimize_for,
-    "optimize_for",
-    "SPEED"
-);
+file_option_rule!(FILE_SAME_OPTIMIZE_FOR, same_optimize_for, "optimize_for", "SPEED");
 file_option_rule!(
     FILE_SAME_PHP_CLASS_PREFIX,
     same_php_class_prefix,
@@ -273,30 +242,15 @@ file_option_rule!(
     "php_metadata_namespace",
     ""
 );
-file_option_rule!(
-    FILE_SAME_PHP_NAMESPACE,
-    same_php_namespace,
-    "php_namespace",
-    ""
-);
+file_option_rule!(FILE_SAME_PHP_NAMESPACE, same_php_namespace, "php_namespace", "");
 file_option_rule!(
     FILE_SAME_PY_GENERIC_SERVICES,
     same_py_generic_services,
     "py_generic_services",
     "false"
 );
-file_option_rule!(
-    FILE_SAME_RUBY_PACKAGE,
-    same_ruby_package,
-    "ruby_package",
-    ""
-);
-file_option_rule!(
-    FILE_SAME_SWIFT_PREFIX,
-    same_swift_prefix,
-    "swift_prefix",
-    ""
-);
+file_option_rule!(FILE_SAME_RUBY_PACKAGE, same_ruby_package, "ruby_package", "");
+file_option_rule!(FILE_SAME_SWIFT_PREFIX, same_swift_prefix, "swift_prefix", "");
 
 pub const FILE_SAME_JAVA_STRING_CHECK_UTF8: Rule = Rule {
     replacements: &[(ConfigVersion::V1, &["FIELD_SAME_JAVA_UTF8_VALIDATION"])],
@@ -319,9 +273,6 @@ pub const FILE_SAME_PHP_GENERIC_SERVICES: Rule = Rule::new(
 pub fn deprecated_exists_in(id: &str, version: ConfigVersion) -> bool {
     !matches!(
         id,
-        "FIELD_SAME_CTYPE"
-            | "FIELD_SAME_LABEL"
-            | "FILE_SAME_JAVA_STRING_CHECK_UTF8"
-            | "FILE_SAME_PHP_GENERIC_SERVICES"
+        "FIELD_SAME_CTYPE" | "FIELD_SAME_LABEL" | "FILE_SAME_JAVA_STRING_CHECK_UTF8" | "FILE_SAME_PHP_GENERIC_SERVICES"
     ) || version != ConfigVersion::V2
 }

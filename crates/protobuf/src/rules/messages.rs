@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use super::{
-    ALL_FOUR, At, Check, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership, MessageRef,
-    Out, Rule, field_description, missing_ranges, range_string, ranges_string,
+    ALL_FOUR, At, Check, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership, MessageRef, Out, Rule,
+    field_description, missing_ranges, range_string, ranges_string,
 };
 use crate::ast::{Label, Message, find_option};
 use crate::link::{FeatureName, feature_option};
@@ -171,7 +171,11 @@ fn no_remove_standard_descriptor_accessor(prev: MessageRef, cur: MessageRef, out
     let (after, span) = message_bool_option(cur.message, "no_standard_descriptor_accessor");
     if !before && after {
         let at = At::Span(cur.file, span.unwrap_or(cur.message.span));
-        out.add(at, Some(prev.file), "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".".into());
+        out.add(
+            at,
+            Some(prev.file),
+            "Message option \"no_standard_descriptor_accessor\" changed from \"false\" to \"true\".".into(),
+        );
     }
 }
 

@@ -246,12 +246,7 @@ impl std::fmt::Debug for Rule {
 }
 
 impl Rule {
-    pub const fn new(
-        id: &'static str,
-        purpose: &'static str,
-        membership: Membership,
-        check: Check,
-    ) -> Rule {
+    pub const fn new(id: &'static str, purpose: &'static str, membership: Membership, check: Check) -> Rule {
         Rule {
             id,
             purpose,
@@ -386,11 +381,7 @@ pub fn field_description(f: FieldRef) -> String {
 pub fn field_description_with_name(f: FieldRef, with_name: bool) -> String {
     let field = f.field;
     let (kind, message, name) = if field.extendee.is_some() {
-        (
-            "Extension",
-            field.extendee_full.as_str(),
-            field.full_name.as_str(),
-        )
+        ("Extension", field.extendee_full.as_str(), field.full_name.as_str())
     } else {
         (
             "Field",

@@ -39,15 +39,11 @@ fn check_package_deletes(
             if cur_names.contains_key(name) {
                 continue;
             }
-            let message = format!(
-                "Previously present {what} \"{name}\" was deleted from package \"{package}\"."
-            );
+            let message = format!("Previously present {what} \"{name}\" was deleted from package \"{package}\".");
             match pair.current.files.get(prev_file.path.as_str()) {
-                Some(file) if locate_in_parent => out.add(
-                    deleted_element_location(file, name),
-                    Some(prev_file),
-                    message,
-                ),
+                Some(file) if locate_in_parent => {
+                    out.add(deleted_element_location(file, name), Some(prev_file), message)
+                }
                 Some(file) => out.add(At::File(file), Some(prev_file), message),
                 None => out.add(At::Nowhere, Some(prev_file), message),
             }
@@ -62,21 +58,12 @@ fn message_names(f: &ProtoFile) -> Vec<String> {
 }
 
 fn enum_names(f: &ProtoFile) -> Vec<String> {
-    f.all_enums()
-        .into_iter()
-        .map(|e| e.nested_name.clone())
-        .collect()
+    f.all_enums().into_iter().map(|e| e.nested_name.clone()).collect()
 }
 
 fn extension_names(f: &ProtoFile) -> Vec<String> {
     let mut out: Vec<String> = f.extensions.iter().map(|e| e.name.clone()).collect();
-    f.walk_messages(&mut |m| {
-        out.extend(
-            m.extensions
-                .iter()
-                .map(|e| format!("{}.{}", m.nested_name, e.name)),
-        )
-    });
+    f.walk_messages(&mut |m| out.extend(m.extensions.iter().map(|e| format!("{}.{}", m.nested_name, e.name))));
     out
 }
 
@@ -120,12 +107,7 @@ pub const PACKAGE_NO_DELETE: Rule = Rule::new(
 );
 
 fn package_no_delete(pair: &Pair, out: &mut Out) {
-    let current: HashSet<&str> = pair
-        .current
-        .files
-        .values()
-        .map(|f| f.package.as_str())
-        .collect();
+    let current: HashSet<&str> = pair.current.files.values().map(|f| f.package.as_str()).collect();
     let mut first_file: BTreeMap<&str, &ProtoFile> = BTreeMap::new();
     for f in pair.previous.files.values() {
         first_file.entry(f.package.as_str()).or_insert(f);

@@ -42,11 +42,7 @@ pub const RPC_SAME_CLIENT_STREAMING: Rule = Rule::new(
                 streaming(prev.method.client_streaming),
                 streaming(cur.method.client_streaming)
             );
-            out.add(
-                At::Span(cur.file, cur.method.span),
-                Some(prev.file),
-                message,
-            );
+            out.add(At::Span(cur.file, cur.method.span), Some(prev.file), message);
         }
     }),
 );
@@ -64,11 +60,7 @@ pub const RPC_SAME_SERVER_STREAMING: Rule = Rule::new(
                 streaming(prev.method.server_streaming),
                 streaming(cur.method.server_streaming)
             );
-            out.add(
-                At::Span(cur.file, cur.method.span),
-                Some(prev.file),
-                message,
-            );
+            out.add(At::Span(cur.file, cur.method.span), Some(prev.file), message);
         }
     }),
 );
@@ -83,11 +75,7 @@ pub const RPC_SAME_REQUEST_TYPE: Rule = Rule::new(
                 "RPC \"{}\" on service \"{}\" changed request type from \"{}\" to \"{}\".",
                 cur.method.name, cur.service.name, prev.method.input_full, cur.method.input_full
             );
-            out.add(
-                At::Span(cur.file, cur.method.input_span),
-                Some(prev.file),
-                message,
-            );
+            out.add(At::Span(cur.file, cur.method.input_span), Some(prev.file), message);
         }
     }),
 );
@@ -102,11 +90,7 @@ pub const RPC_SAME_RESPONSE_TYPE: Rule = Rule::new(
                 "RPC \"{}\" on service \"{}\" changed response type from \"{}\" to \"{}\".",
                 cur.method.name, cur.service.name, prev.method.output_full, cur.method.output_full
             );
-            out.add(
-                At::Span(cur.file, cur.method.output_span),
-                Some(prev.file),
-                message,
-            );
+            out.add(At::Span(cur.file, cur.method.output_span), Some(prev.file), message);
         }
     }),
 );
@@ -123,10 +107,7 @@ fn rpc_same_idempotency_level(prev: MethodRef, cur: MethodRef, out: &mut Out) {
         find_option(&m.method.options, &["idempotency_level"])
             .map(|o| {
                 (
-                    o.value
-                        .as_ident()
-                        .unwrap_or("IDEMPOTENCY_UNKNOWN")
-                        .to_string(),
+                    o.value.as_ident().unwrap_or("IDEMPOTENCY_UNKNOWN").to_string(),
                     Some(o.span),
                 )
             })
@@ -141,7 +122,10 @@ fn rpc_same_idempotency_level(prev: MethodRef, cur: MethodRef, out: &mut Out) {
         out.add(
             at,
             Some(prev.file),
-            format!("RPC \"{}\" on service \"{}\" changed option \"idempotency_level\" from \"{before}\" to \"{after}\".", cur.method.name, cur.service.name),
+            format!(
+                "RPC \"{}\" on service \"{}\" changed option \"idempotency_level\" from \"{before}\" to \"{after}\".",
+                cur.method.name, cur.service.name
+            ),
         );
     }
 }
