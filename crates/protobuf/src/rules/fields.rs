@@ -4,7 +4,7 @@ use super::{
     ALL_FOUR, At, Check, ConfigVersion, FILE_PACKAGE, FILE_PACKAGE_WIRE_JSON, FieldRef, Membership, Out, Rule,
     field_description, field_description_with_name,
 };
-use crate::ast::{CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, TypeRef, Value, find_option};
+use crate::ast::{CppStringType, Field, FieldPresence, Kind, Label, Span, Syntax, Value, find_option};
 use crate::engine::Pair;
 use crate::link::{FeatureName, feature_option};
 use crate::rules::Category::{File as F, Package as P, Wire as W, WireJson as WJ};
@@ -15,14 +15,6 @@ fn kind(f: &Field) -> Kind {
 
 fn in_map_entry(f: FieldRef) -> bool {
     f.parent.is_some_and(|m| m.map_entry)
-}
-
-/// Span of the type as buf locates it (the group name for groups).
-fn type_span(f: &Field) -> Span {
-    match f.ty {
-        TypeRef::Group(_) => f.name_span,
-        _ => f.type_span,
-    }
 }
 
 fn at(f: FieldRef, span: Span) -> At {
@@ -188,7 +180,7 @@ fn report_kind_change(prev: FieldRef, cur: FieldRef, out: &mut Out, extra: &str)
         format!(" {extra}")
     };
     out.add(
-        at(cur, type_span(cur.field)),
+        at(cur, cur.field.type_span),
         Some(prev.file),
         format!(
             "{} changed type from \"{}\" to \"{}\".{extra}",
@@ -201,7 +193,7 @@ fn report_kind_change(prev: FieldRef, cur: FieldRef, out: &mut Out, extra: &str)
 
 fn report_type_name_change(prev: FieldRef, cur: FieldRef, out: &mut Out) {
     out.add(
-        at(cur, type_span(cur.field)),
+        at(cur, cur.field.type_span),
         Some(prev.file),
         format!(
             "{} changed type from \"{}\" to \"{}\".",
