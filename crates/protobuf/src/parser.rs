@@ -433,6 +433,45 @@ impl Parser {
     }
 
     fn message_body_inner(&mut self, msg: &mut Message) -> R<()> {
+        self.block(|p| {
+            p.skip_visibility();
+            let kw = match p.peek_tok() {
+                Some(Tok::Ident(s)) => s.clone(),
+                // A field whose type is fully qualified: `.acme.v1.Money total = 1;`
+                Some(Tok::Sym('.')) => String::new(),
+                _ => return p.err(format!("expected a message element, found {}", p.describe())),
+            };
+            // As in protoc, keywords win at the start of a statement; a field whose type is
+            // named like a keyword must qualify it (`.message`).
+            match kw.as_str() {
+                "message" => msg.messages.push(p.message()?),
+                "enum" => msg.enums.push(p.enumeration()?),
+                "extend" => {
+                    let mut nested = Vec::new();
+                    p.extend(&mut msg.extensions, &mut nested)?;
+                    msg.messages.extend(nested);
+                }
+                "option" => msg.options.push(p.option_statement()?),
+                "oneof" => p.oneof(msg)?,
+                "extensions" => {
+                    p.pos += 1;
+                    let ranges = p.ranges(MESSAGE_MAX)?;
+                    p.compact_options()?;
+                    p.expect_sym(';')?;
+                    msg.extension_ranges.extend(ranges);
+                }
+                "reserved" => p.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
+                _ => {
+                    let field = p.field(None, &mut msg.messages)?;
+                    msg.fields.push(field);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// `{ statement* }`, skipping empty statements; `statement` parses one.
+    fn block(&mut self, mut statement: impl FnMut(&mut Self) -> R<()>) -> R<()> {
         self.expect_sym('{')?;
         loop {
             if self.eat_sym('}') {
@@ -441,41 +480,10 @@ impl Parser {
             if self.eat_sym(';') {
                 continue;
             }
-            let kw = match self.peek_tok() {
-                Some(Tok::Ident(s)) => s.clone(),
-                // A field whose type is fully qualified: `.acme.v1.Money total = 1;`
-                Some(Tok::Sym('.')) => String::new(),
-                None => return self.err("unexpected end of file: missing `}`"),
-                _ => {
-                    return self.err(format!("expected a message element, found {}", self.describe()));
-                }
-            };
-            self.skip_visibility();
-            // As in protoc, keywords win at the start of a statement; a field whose type is
-            // named like a keyword must qualify it (`.message`).
-            match kw.as_str() {
-                "message" => msg.messages.push(self.message()?),
-                "enum" => msg.enums.push(self.enumeration()?),
-                "extend" => {
-                    let mut nested = Vec::new();
-                    self.extend(&mut msg.extensions, &mut nested)?;
-                    msg.messages.extend(nested);
-                }
-                "option" => msg.options.push(self.option_statement()?),
-                "oneof" => self.oneof(msg)?,
-                "extensions" => {
-                    self.pos += 1;
-                    let ranges = self.ranges(MESSAGE_MAX)?;
-                    self.compact_options()?;
-                    self.expect_sym(';')?;
-                    msg.extension_ranges.extend(ranges);
-                }
-                "reserved" => self.reserved(&mut msg.reserved_ranges, &mut msg.reserved_names, MESSAGE_MAX)?,
-                _ => {
-                    let field = self.field(None, &mut msg.messages)?;
-                    msg.fields.push(field);
-                }
+            if self.peek().is_none() {
+                return self.err("unexpected end of file: missing `}`");
             }
+            statement(self)?;
         }
     }
 
@@ -533,26 +541,17 @@ impl Parser {
             synthetic: false,
             options: vec![],
         });
-        self.expect_sym('{')?;
-        loop {
-            if self.eat_sym('}') {
-                break;
-            }
-            if self.eat_sym(';') {
-                continue;
-            }
-            if self.is_ident("option") {
-                let opt = self.option_statement()?;
+        self.block(|p| {
+            if p.is_ident("option") {
+                let opt = p.option_statement()?;
                 msg.oneofs[index].options.push(opt);
-                continue;
+            } else {
+                let mut field = p.field(Some(index), &mut msg.messages)?;
+                field.oneof = Some(index);
+                msg.fields.push(field);
             }
-            if self.peek().is_none() {
-                return self.err("unexpected end of file: missing `}`");
-            }
-            let mut field = self.field(Some(index), &mut msg.messages)?;
-            field.oneof = Some(index);
-            msg.fields.push(field);
-        }
+            Ok(())
+        })?;
         msg.oneofs[index].span = start.to(self.last_span());
         Ok(())
     }
@@ -705,21 +704,12 @@ impl Parser {
     fn extend(&mut self, out: &mut Vec<Field>, nested: &mut Vec<Message>) -> R<()> {
         self.keyword("extend")?;
         let (extendee, _) = self.type_name()?;
-        self.expect_sym('{')?;
-        loop {
-            if self.eat_sym('}') {
-                return Ok(());
-            }
-            if self.eat_sym(';') {
-                continue;
-            }
-            if self.peek().is_none() {
-                return self.err("unexpected end of file: missing `}`");
-            }
-            let mut field = self.field(None, nested)?;
+        self.block(|p| {
+            let mut field = p.field(None, nested)?;
             field.extendee = Some(extendee.clone());
             out.push(field);
-        }
+            Ok(())
+        })
     }
 
     fn enumeration(&mut self) -> R<Enum> {
@@ -729,27 +719,17 @@ impl Parser {
             name,
             ..Enum::default()
         };
-        self.expect_sym('{')?;
-        loop {
-            if self.eat_sym('}') {
-                break;
-            }
-            if self.eat_sym(';') {
-                continue;
-            }
-            if self.is_ident("option") {
-                e.options.push(self.option_statement()?);
-            } else if self.is_ident("reserved") {
-                self.reserved(&mut e.reserved_ranges, &mut e.reserved_names, ENUM_MAX)?;
+        self.block(|p| {
+            if p.is_ident("option") {
+                e.options.push(p.option_statement()?);
+            } else if p.is_ident("reserved") {
+                p.reserved(&mut e.reserved_ranges, &mut e.reserved_names, ENUM_MAX)?;
             } else {
-                if self.peek().is_none() {
-                    return self.err("unexpected end of file: missing `}`");
-                }
-                let (name, vstart) = self.ident()?;
-                self.expect_sym('=')?;
-                let (number, number_span) = self.int()?;
-                let options = self.compact_options()?;
-                let end = self.expect_sym(';')?;
+                let (name, vstart) = p.ident()?;
+                p.expect_sym('=')?;
+                let (number, number_span) = p.int()?;
+                let options = p.compact_options()?;
+                let end = p.expect_sym(';')?;
                 e.values.push(EnumValue {
                     name,
                     number,
@@ -758,7 +738,8 @@ impl Parser {
                     options,
                 });
             }
-        }
+            Ok(())
+        })?;
         e.span = start.to(self.last_span());
         Ok(e)
     }
@@ -770,40 +751,28 @@ impl Parser {
             name,
             ..Service::default()
         };
-        self.expect_sym('{')?;
-        loop {
-            if self.eat_sym('}') {
-                break;
+        self.block(|p| {
+            if p.is_ident("option") {
+                svc.options.push(p.option_statement()?);
+                return Ok(());
             }
-            if self.eat_sym(';') {
-                continue;
-            }
-            if self.is_ident("option") {
-                svc.options.push(self.option_statement()?);
-                continue;
-            }
-            let rpc_start = self.keyword("rpc")?;
-            let (name, _) = self.ident()?;
-            let (input_type, input_span, client_streaming) = self.rpc_type()?;
-            self.keyword("returns")?;
-            let (output_type, output_span, server_streaming) = self.rpc_type()?;
+            let rpc_start = p.keyword("rpc")?;
+            let (name, _) = p.ident()?;
+            let (input_type, input_span, client_streaming) = p.rpc_type()?;
+            p.keyword("returns")?;
+            let (output_type, output_span, server_streaming) = p.rpc_type()?;
             let mut options = Vec::new();
-            if self.eat_sym('{') {
-                loop {
-                    if self.eat_sym('}') {
-                        break;
-                    }
-                    if self.eat_sym(';') {
-                        continue;
-                    }
-                    options.push(self.option_statement()?);
-                }
+            if p.is_sym('{') {
+                p.block(|p| {
+                    options.push(p.option_statement()?);
+                    Ok(())
+                })?;
             } else {
-                self.expect_sym(';')?;
+                p.expect_sym(';')?;
             }
             svc.methods.push(Method {
                 name,
-                span: rpc_start.to(self.last_span()),
+                span: rpc_start.to(p.last_span()),
                 input_type,
                 input_span,
                 output_type,
@@ -814,7 +783,8 @@ impl Parser {
                 input_full: String::new(),
                 output_full: String::new(),
             });
-        }
+            Ok(())
+        })?;
         svc.span = start.to(self.last_span());
         Ok(svc)
     }
@@ -962,5 +932,15 @@ mod tests {
         let f2 = parse_file("x.proto", src2).unwrap();
         assert_eq!(f2.messages[0].fields[0].name, "item");
         assert_eq!(f2.messages[0].messages[0].name, "Item");
+    }
+
+    #[test]
+    fn edition_2024_visibility_and_option_imports() {
+        let src = "edition = \"2024\";\nimport option \"x.proto\";\nlocal message A { export message B {} export enum E { E_UNSPECIFIED = 0; } }\n";
+        let f = parse_file("x.proto", src).unwrap();
+        assert_eq!(f.syntax, Syntax::Edition2024);
+        assert_eq!(f.messages[0].messages[0].name, "B");
+        assert_eq!(f.messages[0].enums[0].name, "E");
+        assert_eq!(f.imports[0].path, "x.proto");
     }
 }

@@ -281,6 +281,18 @@ fn check_enum_compatible(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &mut O
     }
 }
 
+/// Same kind, different enum/message type: enums may be compatible, messages are not.
+fn check_named_type(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &mut Out) {
+    if prev.field.type_name == cur.field.type_name {
+        return;
+    }
+    match kind(cur.field) {
+        Kind::Enum => check_enum_compatible(prev, cur, pair, out),
+        Kind::Group | Kind::Message => report_type_name_change(prev, cur, out),
+        _ => {}
+    }
+}
+
 pub const FIELD_WIRE_COMPATIBLE_TYPE: Rule = Rule::new(
     "FIELD_WIRE_COMPATIBLE_TYPE",
     "Checks that fields have wire-compatible types in a given message.",
@@ -305,13 +317,7 @@ fn field_wire_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &
         }
         return;
     }
-    match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
-        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
-            report_type_name_change(prev, cur, out)
-        }
-        _ => {}
-    }
+    check_named_type(prev, cur, pair, out);
 }
 
 pub const FIELD_WIRE_JSON_COMPATIBLE_TYPE: Rule = Rule::new(
@@ -332,13 +338,7 @@ fn field_wire_json_compatible_type(prev: FieldRef, cur: FieldRef, pair: &Pair, o
         );
         return;
     }
-    match after {
-        Kind::Enum if prev.field.type_name != cur.field.type_name => check_enum_compatible(prev, cur, pair, out),
-        Kind::Group | Kind::Message if prev.field.type_name != cur.field.type_name => {
-            report_type_name_change(prev, cur, out)
-        }
-        _ => {}
-    }
+    check_named_type(prev, cur, pair, out);
 }
 
 pub const FIELD_SAME_NAME: Rule = Rule::new(
