@@ -50,7 +50,7 @@ fn exit_0_when_nothing_breaks() {
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_eq!(out.code, EXIT_OK, "{}", out.stderr);
     assert!(
-        out.stdout.contains("No breaking changes (1 files checked)"),
+        out.stdout.contains("No changes found (1 files checked)"),
         "{}",
         out.stdout
     );

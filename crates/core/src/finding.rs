@@ -61,9 +61,20 @@ pub struct Finding {
     #[serde(flatten)]
     pub location: Location,
     pub message: String,
+    /// HTTP method of the API operation the finding is about (OpenAPI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// API path of that operation, as written in the spec (OpenAPI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_path: Option<String>,
 }
 
 impl Finding {
+    /// A finding without API context.
+    pub fn new(rule: impl Into<String>, level: Level, path: impl Into<String>, location: Location, message: impl Into<String>) -> Finding {
+        Finding { rule: rule.into(), level, path: path.into(), location, message: message.into(), method: None, api_path: None }
+    }
+
     /// Sort key: path, position, rule, message.
     pub fn sort_key(&self) -> (&str, Location, &str, &str) {
         (&self.path, self.location, &self.rule, &self.message)

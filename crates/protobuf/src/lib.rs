@@ -202,24 +202,13 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
     let findings: Vec<Finding> = raw
         .into_iter()
         .filter(|f| !config.is_ignored(f, &current.root))
-        .map(|f| Finding {
-            rule: f.rule.to_string(),
-            level: Level::Error,
-            path: if f.path.is_empty() {
-                f.against_path.clone().unwrap_or_default()
-            } else {
-                f.path
-            },
-            location: f
+        .map(|f| {
+            let location = f
                 .span
-                .map(|s| Location {
-                    start_line: s.start_line,
-                    start_column: s.start_col,
-                    end_line: s.end_line,
-                    end_column: s.end_col,
-                })
-                .unwrap_or(Location::NONE),
-            message: f.message,
+                .map(|s| Location { start_line: s.start_line, start_column: s.start_col, end_line: s.end_line, end_column: s.end_col })
+                .unwrap_or(Location::NONE);
+            let path = if f.path.is_empty() { f.against_path.clone().unwrap_or_default() } else { f.path };
+            Finding::new(f.rule, Level::Error, path, location, f.message)
         })
         .collect();
     Report::new(findings, current.files.len())

@@ -39,25 +39,30 @@ pub(crate) mod fixture {
     pub fn report() -> Report {
         Report::new(
             vec![
+                Finding::new(
+                    "FIELD_NO_DELETE",
+                    Level::Error,
+                    "acme/orders/v1/orders.proto",
+                    Location { start_line: 12, start_column: 1, end_line: 20, end_column: 2 },
+                    "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted.",
+                ),
+                Finding::new(
+                    "FILE_NO_DELETE",
+                    Level::Error,
+                    "acme/legacy/v1/legacy.proto",
+                    Location::NONE,
+                    "Previously present file \"acme/legacy/v1/legacy.proto\" was deleted.",
+                ),
                 Finding {
-                    rule: "FIELD_NO_DELETE".into(),
-                    level: Level::Error,
-                    path: "acme/orders/v1/orders.proto".into(),
-                    location: Location {
-                        start_line: 12,
-                        start_column: 1,
-                        end_line: 20,
-                        end_column: 2,
-                    },
-                    message: "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted."
-                        .into(),
-                },
-                Finding {
-                    rule: "FILE_NO_DELETE".into(),
-                    level: Level::Error,
-                    path: "acme/legacy/v1/legacy.proto".into(),
-                    location: Location::NONE,
-                    message: "Previously present file \"acme/legacy/v1/legacy.proto\" was deleted.".into(),
+                    method: Some("GET".into()),
+                    api_path: Some("/orders/{orderId}".into()),
+                    ..Finding::new(
+                        "response-property-type-changed",
+                        Level::Error,
+                        "openapi/orders.yaml",
+                        Location { start_line: 41, start_column: 17, end_line: 41, end_column: 17 },
+                        "the response property `total` type changed from `integer` to `string` (status 200)",
+                    )
                 },
             ],
             4,

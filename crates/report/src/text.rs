@@ -11,29 +11,32 @@ pub struct Text;
 impl Renderer for Text {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for f in &report.findings {
+            let api = match (&f.method, &f.api_path) {
+                (Some(m), Some(p)) => format!("[{m} {p}] "),
+                (None, Some(p)) => format!("[{p}] "),
+                _ => String::new(),
+            };
             if f.location.is_none() {
-                writeln!(out, "{}: {} {}", f.path, f.rule, f.message)?;
+                writeln!(out, "{}: {} {api}{}", f.path, f.rule, f.message)?;
             } else {
-                writeln!(
-                    out,
-                    "{}:{}:{}: {} {}",
-                    f.path, f.location.start_line, f.location.start_column, f.rule, f.message
-                )?;
+                let l = f.location;
+                writeln!(out, "{}:{}:{}: {} {api}{}", f.path, l.start_line, l.start_column, f.rule, f.message)?;
             }
         }
         let s = &report.summary;
         if report.findings.is_empty() {
-            writeln!(out, "No breaking changes ({} files checked).", s.files_checked)
+            writeln!(out, "No changes found ({} files checked).", s.files_checked)
         } else {
             writeln!(
                 out,
-                "{} breaking change{} ({} error{}, {} warning{}) in {} files checked.",
+                "{} change{} ({} error{}, {} warning{}, {} info) in {} files checked.",
                 report.findings.len(),
                 plural(report.findings.len()),
                 s.errors,
                 plural(s.errors),
                 s.warnings,
                 plural(s.warnings),
+                s.infos,
                 s.files_checked
             )
         }
