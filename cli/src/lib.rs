@@ -5,7 +5,8 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use schemagate_core::{InputSpec, SourceSet};
+use schemagate_core::{InputSpec, Level, Report, SourceSet};
+use schemagate_openapi as openapi;
 use schemagate_protobuf as protobuf;
 use schemagate_report::Format;
 
@@ -31,6 +32,7 @@ struct Cli {
 enum OutputFormat {
     Text,
     Json,
+    Markdown,
 }
 
 impl From<OutputFormat> for Format {
@@ -38,6 +40,24 @@ impl From<OutputFormat> for Format {
         match f {
             OutputFormat::Text => Format::Text,
             OutputFormat::Json => Format::Json,
+            OutputFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, PartialOrd, Ord)]
+enum LevelArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Info => Level::Info,
+            LevelArg::Warning => Level::Warning,
+            LevelArg::Error => Level::Error,
         }
     }
 }
@@ -51,11 +71,12 @@ enum ConfigVersionArg {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Report breaking changes of INPUT against a baseline (buf-compatible rules).
+    /// Report breaking changes of INPUT against a baseline: buf-compatible rules for Protobuf,
+    /// oasdiff-compatible checks (errors and warnings) for OpenAPI.
     Breaking {
-        /// A folder of .proto files, a single .proto file, or git:<rev>[:<path>].
+        /// A folder of .proto files, a .proto file, an OpenAPI file, or git:<rev>[:<path>].
         input: String,
-        /// The baseline: a folder, a .proto file, or git:<rev>[:<path>].
+        /// The baseline, in the same forms.
         #[arg(long)]
         against: String,
         #[arg(long, value_enum, default_value = "text")]
@@ -63,6 +84,22 @@ enum Command {
         /// A buf.yaml or schemagate.yaml whose `breaking:` section replaces the input's own.
         #[arg(long)]
         config: Option<String>,
+        /// OpenAPI: exit 1 when a change at or above this level is found.
+        #[arg(long = "fail-on", value_enum, default_value = "error")]
+        fail_on: LevelArg,
+    },
+    /// List every change between two OpenAPI documents, with oasdiff's check ids and levels.
+    Diff {
+        /// The new OpenAPI document: a file or git:<rev>:<path>.
+        input: String,
+        /// The old OpenAPI document.
+        #[arg(long)]
+        against: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Only report changes at or above this level.
+        #[arg(long, value_enum, default_value = "info")]
+        level: LevelArg,
     },
     /// List the rule catalogue.
     Rules {
@@ -80,6 +117,9 @@ enum CliError {
     #[error("{0}")]
     #[diagnostic(code(schemagate::source))]
     Source(schemagate_core::SourceError),
+    #[error("{0}")]
+    #[diagnostic(code(schemagate::openapi))]
+    OpenApi(schemagate_openapi::LoadError),
     #[error("{path}: {source}")]
     #[diagnostic(code(schemagate::config))]
     Config { path: String, source: std::io::Error },
@@ -92,6 +132,12 @@ enum CliError {
 impl From<protobuf::LoadError> for CliError {
     fn from(e: protobuf::LoadError) -> Self {
         CliError::Load(e)
+    }
+}
+
+impl From<schemagate_openapi::LoadError> for CliError {
+    fn from(e: schemagate_openapi::LoadError) -> Self {
+        CliError::OpenApi(e)
     }
 }
 
@@ -131,7 +177,28 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             against,
             format,
             config,
-        } => breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr),
+            fail_on,
+        } => {
+            let (new, old) = (InputSpec::parse(&input), InputSpec::parse(&against));
+            if openapi::is_openapi_input(&new) || openapi::is_openapi_input(&old) {
+                openapi_report(&new, &old, format.into(), Level::Warning, Some(fail_on.into()), stdout)
+            } else {
+                breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr)
+            }
+        }
+        Command::Diff {
+            input,
+            against,
+            format,
+            level,
+        } => openapi_report(
+            &InputSpec::parse(&input),
+            &InputSpec::parse(&against),
+            format.into(),
+            level.into(),
+            None,
+            stdout,
+        ),
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
     };
     match result {
@@ -193,6 +260,28 @@ fn breaking(
         EXIT_OK
     } else {
         EXIT_BREAKING
+    })
+}
+
+/// OpenAPI diff: report changes at or above `min_level`; with `fail_on`, exit 1 when a change
+/// at or above it is found (the `breaking` gate), else exit 0 (the `diff` changelog).
+fn openapi_report(
+    new: &InputSpec,
+    old: &InputSpec,
+    format: Format,
+    min_level: Level,
+    fail_on: Option<Level>,
+    stdout: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let (new_spec, old_spec) = rayon_join(|| openapi::load_input(new), || openapi::load_input(old));
+    let (new_spec, old_spec) = (new_spec?, old_spec?);
+    let full = openapi::changelog(&old_spec, &new_spec, &openapi::diff::Options::default());
+    let findings = full.findings.into_iter().filter(|f| f.level >= min_level).collect();
+    let report = Report::new(findings, full.summary.files_checked);
+    format.renderer().render(&report, stdout)?;
+    Ok(match fail_on {
+        Some(level) if report.has_at_least(level) => EXIT_BREAKING,
+        _ => EXIT_OK,
     })
 }
 

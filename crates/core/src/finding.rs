@@ -71,8 +71,22 @@ pub struct Finding {
 
 impl Finding {
     /// A finding without API context.
-    pub fn new(rule: impl Into<String>, level: Level, path: impl Into<String>, location: Location, message: impl Into<String>) -> Finding {
-        Finding { rule: rule.into(), level, path: path.into(), location, message: message.into(), method: None, api_path: None }
+    pub fn new(
+        rule: impl Into<String>,
+        level: Level,
+        path: impl Into<String>,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level,
+            path: path.into(),
+            location,
+            message: message.into(),
+            method: None,
+            api_path: None,
+        }
     }
 
     /// Sort key: path, position, rule, message.

@@ -262,6 +262,20 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
     Ok(set)
 }
 
+/// Reads one file of a git revision (path relative to the repository top).
+pub fn read_git_file(rev: &str, path: &str) -> Result<Vec<u8>, SourceError> {
+    let resolved =
+        git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| SourceError::Git {
+            rev: rev.to_string(),
+            message: "no such revision in this repository".to_string(),
+        })?;
+    let sha = String::from_utf8_lossy(&resolved).trim().to_string();
+    git(&["cat-file", "blob", &format!("{sha}:{path}")], rev).map_err(|_| SourceError::Git {
+        rev: rev.to_string(),
+        message: format!("path `{path}` does not exist in that revision"),
+    })
+}
+
 /// Reads many blobs through one `git cat-file --batch` process.
 fn cat_batch(rev: &str, wanted: Vec<(String, String, bool)>) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
     let fail = |message: String| SourceError::Git {

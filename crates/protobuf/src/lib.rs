@@ -205,9 +205,18 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
         .map(|f| {
             let location = f
                 .span
-                .map(|s| Location { start_line: s.start_line, start_column: s.start_col, end_line: s.end_line, end_column: s.end_col })
+                .map(|s| Location {
+                    start_line: s.start_line,
+                    start_column: s.start_col,
+                    end_line: s.end_line,
+                    end_column: s.end_col,
+                })
                 .unwrap_or(Location::NONE);
-            let path = if f.path.is_empty() { f.against_path.clone().unwrap_or_default() } else { f.path };
+            let path = if f.path.is_empty() {
+                f.against_path.clone().unwrap_or_default()
+            } else {
+                f.path
+            };
             Finding::new(f.rule, Level::Error, path, location, f.message)
         })
         .collect();

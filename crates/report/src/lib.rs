@@ -5,9 +5,11 @@ use std::io::{self, Write};
 use schemagate_core::Report;
 
 mod json;
+mod markdown;
 mod text;
 
 pub use json::Json;
+pub use markdown::Markdown;
 pub use text::Text;
 
 /// A report renderer.
@@ -20,6 +22,7 @@ pub trait Renderer {
 pub enum Format {
     Text,
     Json,
+    Markdown,
 }
 
 impl Format {
@@ -27,6 +30,7 @@ impl Format {
         match self {
             Format::Text => Box::new(Text),
             Format::Json => Box::new(Json),
+            Format::Markdown => Box::new(Markdown),
         }
     }
 }
@@ -43,7 +47,12 @@ pub(crate) mod fixture {
                     "FIELD_NO_DELETE",
                     Level::Error,
                     "acme/orders/v1/orders.proto",
-                    Location { start_line: 12, start_column: 1, end_line: 20, end_column: 2 },
+                    Location {
+                        start_line: 12,
+                        start_column: 1,
+                        end_line: 20,
+                        end_column: 2,
+                    },
                     "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted.",
                 ),
                 Finding::new(
@@ -60,7 +69,12 @@ pub(crate) mod fixture {
                         "response-property-type-changed",
                         Level::Error,
                         "openapi/orders.yaml",
-                        Location { start_line: 41, start_column: 17, end_line: 41, end_column: 17 },
+                        Location {
+                            start_line: 41,
+                            start_column: 17,
+                            end_line: 41,
+                            end_column: 17,
+                        },
                         "the response property `total` type changed from `integer` to `string` (status 200)",
                     )
                 },

@@ -1,0 +1,1012 @@
+//! The OpenAPI diff engine: matches endpoints (method + path, path parameters matched by
+//! position), parameters (location + name), media types, statuses and schema properties, and
+//! reports every change with oasdiff's check id and level.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use schemagate_core::{Finding, Location};
+
+use crate::checks::level_of;
+use crate::model::*;
+
+mod schema;
+
+/// Which part of an API a schema describes; decides the check-id prefix and whether a change
+/// narrows what clients may send (requests) or widens what they may receive (responses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    RequestBody,
+    RequestProperty,
+    RequestParameter,
+    RequestParameterProperty,
+    ResponseBody,
+    ResponseProperty,
+    ResponseHeader,
+}
+
+impl Scope {
+    fn prefix(self) -> &'static str {
+        match self {
+            Scope::RequestBody => "request-body",
+            Scope::RequestProperty => "request-property",
+            Scope::RequestParameter => "request-parameter",
+            Scope::RequestParameterProperty => "request-parameter-property",
+            Scope::ResponseBody => "response-body",
+            Scope::ResponseProperty => "response-property",
+            Scope::ResponseHeader => "response-header",
+        }
+    }
+    fn is_request(self) -> bool {
+        matches!(
+            self,
+            Scope::RequestBody | Scope::RequestProperty | Scope::RequestParameter | Scope::RequestParameterProperty
+        )
+    }
+    /// The scope of the properties (and items) of a schema in this scope.
+    fn nested(self) -> Scope {
+        match self {
+            Scope::RequestBody | Scope::RequestProperty => Scope::RequestProperty,
+            Scope::RequestParameter | Scope::RequestParameterProperty => Scope::RequestParameterProperty,
+            Scope::ResponseBody | Scope::ResponseProperty | Scope::ResponseHeader => Scope::ResponseProperty,
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Scope::RequestBody => "request body",
+            Scope::RequestProperty => "request property",
+            Scope::RequestParameter => "request parameter",
+            Scope::RequestParameterProperty => "request parameter property",
+            Scope::ResponseBody => "response body",
+            Scope::ResponseProperty => "response property",
+            Scope::ResponseHeader => "response header",
+        }
+    }
+}
+
+/// What a schema comparison is about, for messages and findings.
+#[derive(Clone)]
+struct Where<'a> {
+    op: &'a Operation,
+    /// e.g. `application/json` or `200 application/json` or `query limit`.
+    context: String,
+    /// Property path inside the schema, e.g. `items/price`.
+    property: String,
+}
+
+impl Where<'_> {
+    fn subject(&self, scope: Scope) -> String {
+        if self.property.is_empty() {
+            format!("{} ({})", scope.noun(), self.context)
+        } else {
+            format!("{} `{}` ({})", scope.noun(), self.property, self.context)
+        }
+    }
+    fn with_property(&self, name: &str) -> Self {
+        let property = if self.property.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}/{name}", self.property)
+        };
+        Where {
+            op: self.op,
+            context: self.context.clone(),
+            property,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Old,
+    New,
+}
+
+/// Options of a diff run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Today's date as days since 1970-01-01 (sunset checks).
+    pub today: i64,
+    /// Minimum days between deprecation and sunset for stable and beta endpoints.
+    pub deprecation_days_stable: i64,
+    pub deprecation_days_beta: i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let today = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64 / 86_400)
+            .unwrap_or(0);
+        Options {
+            today,
+            deprecation_days_stable: 0,
+            deprecation_days_beta: 0,
+        }
+    }
+}
+
+struct Differ<'a> {
+    old: &'a Spec,
+    new: &'a Spec,
+    options: &'a Options,
+    findings: Vec<Finding>,
+    visited: HashSet<(SchemaId, SchemaId, Scope, String)>,
+    in_progress: HashSet<(SchemaId, SchemaId, Scope)>,
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (or RFC 3339 date-time).
+pub fn parse_date(text: &str) -> Option<i64> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let (y, m, d): (i64, i64, i64) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || date.len() != 10 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+const STABILITY: [&str; 4] = ["draft", "alpha", "beta", "stable"];
+
+impl<'a> Differ<'a> {
+    fn spec(&self, side: Side) -> &'a Spec {
+        match side {
+            Side::Old => self.old,
+            Side::New => self.new,
+        }
+    }
+
+    fn emit(&mut self, id: &str, side: Side, loc: Loc, op: Option<&Operation>, message: String) {
+        let Some(level) = level_of(id) else {
+            debug_assert!(false, "unknown check id {id}");
+            return;
+        };
+        let spec = self.spec(side);
+        let path = spec.files.get(loc.file).cloned().unwrap_or_default();
+        let location = Location {
+            start_line: loc.pos.line,
+            start_column: loc.pos.column,
+            end_line: loc.pos.line,
+            end_column: loc.pos.column,
+        };
+        let mut f = Finding::new(id, level, path, location, message);
+        if let Some(op) = op {
+            f.method = Some(op.method.clone());
+            f.api_path = Some(op.path.clone());
+        }
+        self.findings.push(f);
+    }
+
+    /// Emits `<scope prefix>-<suffix>` when oasdiff has such a check.
+    fn attr(&mut self, scope: Scope, w: &Where, suffix: &str, side: Side, loc: Loc, detail: String) {
+        let id = format!("{}-{suffix}", scope.prefix());
+        if level_of(&id).is_some() {
+            let message = format!("{} {detail}", w.subject(scope));
+            self.emit(&id, side, loc, Some(w.op), message);
+        }
+    }
+
+    fn run(&mut self) {
+        self.endpoints();
+        self.global_security();
+        self.components();
+    }
+
+    fn endpoints(&mut self) {
+        let key = |op: &Operation| (op.method.clone(), normalize_path(&op.path));
+        let new_ops: BTreeMap<_, &Operation> = self.new.operations.iter().map(|o| (key(o), o)).collect();
+        let old_ops: BTreeMap<_, &Operation> = self.old.operations.iter().map(|o| (key(o), o)).collect();
+        let new_paths: BTreeSet<String> = self.new.paths.keys().map(|p| normalize_path(p)).collect();
+        for (k, old) in &old_ops {
+            match new_ops.get(k) {
+                Some(new) => self.operation(old, new),
+                None => self.removed_operation(old, new_paths.contains(&k.1)),
+            }
+        }
+        for (k, new) in &new_ops {
+            if !old_ops.contains_key(k) {
+                self.emit(
+                    "endpoint-added",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("endpoint {} {} added", new.method, new.path),
+                );
+            }
+        }
+    }
+
+    fn removed_operation(&mut self, old: &Operation, path_still_exists: bool) {
+        let (prefix, what) = if path_still_exists {
+            ("api", "endpoint")
+        } else {
+            ("api-path", "path")
+        };
+        let sunset = old.sunset.as_deref().and_then(parse_date);
+        let id = if !old.deprecated {
+            format!("{prefix}-removed-without-deprecation")
+        } else if sunset.is_some_and(|s| s > self.options.today) {
+            format!("{prefix}-removed-before-sunset")
+        } else {
+            format!("{prefix}-removed-with-deprecation")
+        };
+        if old.deprecated && old.sunset.is_some() && sunset.is_none() {
+            self.emit(
+                "api-path-sunset-parse",
+                Side::Old,
+                old.loc,
+                Some(old),
+                format!(
+                    "{what} {} {}: cannot parse sunset date {:?}",
+                    old.method,
+                    old.path,
+                    old.sunset.clone().unwrap_or_default()
+                ),
+            );
+        }
+        self.emit(
+            &id,
+            Side::Old,
+            old.loc,
+            Some(old),
+            format!("{what} {} {} removed", old.method, old.path),
+        );
+    }
+
+    fn operation(&mut self, old: &'a Operation, new: &'a Operation) {
+        self.deprecation(old, new);
+        self.stability(old, new);
+        match (&old.operation_id, &new.operation_id) {
+            (None, Some(id)) => self.emit(
+                "api-operation-id-added",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("operation id `{id}` added"),
+            ),
+            (Some(id), None) => self.emit(
+                "api-operation-id-removed",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("operation id `{id}` removed"),
+            ),
+            (Some(a), Some(b)) if a != b => self.emit(
+                "api-operation-id-removed",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("operation id changed from `{a}` to `{b}`"),
+            ),
+            _ => {}
+        }
+        for tag in old.tags.iter().filter(|t| !new.tags.contains(t)) {
+            self.emit(
+                "api-tag-removed",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("tag `{tag}` removed"),
+            );
+        }
+        for tag in new.tags.iter().filter(|t| !old.tags.contains(t)) {
+            self.emit(
+                "api-tag-added",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("tag `{tag}` added"),
+            );
+        }
+        self.operation_security(old, new);
+        self.parameters(old, new);
+        self.request_body(old, new);
+        self.responses(old, new);
+    }
+
+    fn deprecation(&mut self, old: &'a Operation, new: &'a Operation) {
+        let subject = format!("endpoint {} {}", new.method, new.path);
+        if !old.deprecated && new.deprecated {
+            match new.sunset.as_deref() {
+                None => {
+                    let draft = new.stability.as_deref().is_some_and(|s| s == "draft" || s == "alpha");
+                    self.emit(
+                        "endpoint-deprecated",
+                        Side::New,
+                        new.loc,
+                        Some(new),
+                        format!("{subject} deprecated"),
+                    );
+                    if !draft {
+                        self.emit(
+                            "api-deprecated-sunset-missing",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject} deprecated without an x-sunset date"),
+                        );
+                    }
+                }
+                Some(text) => match parse_date(text) {
+                    None => self.emit(
+                        "api-deprecated-sunset-parse",
+                        Side::New,
+                        new.loc,
+                        Some(new),
+                        format!("{subject}: cannot parse x-sunset {text:?}"),
+                    ),
+                    Some(date) => {
+                        let min_days = match new.stability.as_deref() {
+                            Some("beta") => self.options.deprecation_days_beta,
+                            Some("draft" | "alpha") => 0,
+                            _ => self.options.deprecation_days_stable,
+                        };
+                        if date < self.options.today + min_days {
+                            self.emit(
+                                "api-sunset-date-too-small",
+                                Side::New,
+                                new.loc,
+                                Some(new),
+                                format!("{subject}: sunset {text} is less than {min_days} days away"),
+                            );
+                        }
+                        self.emit(
+                            "endpoint-deprecated-with-sunset",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject} deprecated with sunset {text}"),
+                        );
+                    }
+                },
+            }
+        } else if old.deprecated && !new.deprecated {
+            self.emit(
+                "endpoint-reactivated",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("{subject} reactivated"),
+            );
+        } else if old.deprecated && new.deprecated {
+            match (old.sunset.as_deref(), new.sunset.as_deref()) {
+                (Some(_), None) => self.emit(
+                    "sunset-deleted",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("{subject}: x-sunset removed from a deprecated endpoint"),
+                ),
+                (Some(a), Some(b)) if a != b => {
+                    if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
+                        && db < da
+                    {
+                        self.emit(
+                            "api-sunset-date-changed-too-small",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject}: sunset moved earlier, from {a} to {b}"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
+        let rank = |s: Option<&str>| s.map(|s| STABILITY.iter().position(|x| *x == s));
+        if let Some(level) = new.stability.as_deref()
+            && !STABILITY.contains(&level)
+        {
+            self.emit(
+                "api-invalid-stability-level",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)"),
+            );
+            return;
+        }
+        if let (Some(Some(a)), Some(Some(b))) = (rank(old.stability.as_deref()), rank(new.stability.as_deref())) {
+            if b < a {
+                self.emit(
+                    "api-stability-decreased",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("stability decreased from {} to {}", STABILITY[a], STABILITY[b]),
+                );
+            } else if b > a {
+                self.emit(
+                    "api-stability-increased",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("stability increased from {} to {}", STABILITY[a], STABILITY[b]),
+                );
+            }
+        }
+    }
+
+    fn requirements_diff(
+        &mut self,
+        old: &[SecurityRequirement],
+        new: &[SecurityRequirement],
+        ids: [&str; 4],
+        op: Option<&'a Operation>,
+        loc: Loc,
+    ) {
+        let key = |r: &SecurityRequirement| r.keys().cloned().collect::<Vec<_>>().join("+");
+        let old_map: BTreeMap<String, &SecurityRequirement> = old.iter().map(|r| (key(r), r)).collect();
+        let new_map: BTreeMap<String, &SecurityRequirement> = new.iter().map(|r| (key(r), r)).collect();
+        for (k, req) in &new_map {
+            match old_map.get(k) {
+                None => self.emit(ids[0], Side::New, loc, op, format!("security requirement `{k}` added")),
+                Some(prev) => {
+                    for (scheme, scopes) in req.iter() {
+                        let before = prev.get(scheme).cloned().unwrap_or_default();
+                        for s in scopes.iter().filter(|s| !before.contains(s)) {
+                            self.emit(
+                                ids[2],
+                                Side::New,
+                                loc,
+                                op,
+                                format!("scope `{s}` added to security scheme `{scheme}`"),
+                            );
+                        }
+                        for s in before.iter().filter(|s| !scopes.contains(s)) {
+                            self.emit(
+                                ids[3],
+                                Side::New,
+                                loc,
+                                op,
+                                format!("scope `{s}` removed from security scheme `{scheme}`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for k in old_map.keys().filter(|k| !new_map.contains_key(*k)) {
+            self.emit(
+                ids[1],
+                Side::New,
+                loc,
+                op,
+                format!("security requirement `{k}` removed"),
+            );
+        }
+    }
+
+    fn operation_security(&mut self, old: &'a Operation, new: &'a Operation) {
+        let (a, b) = (
+            old.security.clone().unwrap_or_default(),
+            new.security.clone().unwrap_or_default(),
+        );
+        self.requirements_diff(
+            &a,
+            &b,
+            [
+                "api-security-added",
+                "api-security-removed",
+                "api-security-scope-added",
+                "api-security-scope-removed",
+            ],
+            Some(new),
+            new.loc,
+        );
+    }
+
+    fn global_security(&mut self) {
+        let loc = self.new.root_loc;
+        let (a, b) = (self.old.security.clone(), self.new.security.clone());
+        self.requirements_diff(
+            &a,
+            &b,
+            [
+                "api-global-security-added",
+                "api-global-security-removed",
+                "api-global-security-scope-added",
+                "api-global-security-scope-removed",
+            ],
+            None,
+            loc,
+        );
+    }
+
+    fn components(&mut self) {
+        let (old, new) = (self.old, self.new);
+        for (name, scheme) in &new.security_schemes {
+            match old.security_schemes.get(name) {
+                None => self.emit(
+                    "api-security-component-added",
+                    Side::New,
+                    scheme.loc,
+                    None,
+                    format!("security scheme `{name}` added"),
+                ),
+                Some(prev) => {
+                    if prev.kind != scheme.kind {
+                        self.emit(
+                            "api-security-component-type-changed",
+                            Side::New,
+                            scheme.loc,
+                            None,
+                            format!(
+                                "security scheme `{name}` type changed from `{}` to `{}`",
+                                prev.kind, scheme.kind
+                            ),
+                        );
+                    }
+                    for (flow, (auth, token, scopes)) in &scheme.flows {
+                        let Some((pauth, ptoken, pscopes)) = prev.flows.get(flow) else {
+                            continue;
+                        };
+                        if pauth != auth {
+                            self.emit(
+                                "api-security-component-oauth-url-changed",
+                                Side::New,
+                                scheme.loc,
+                                None,
+                                format!("security scheme `{name}` flow `{flow}` authorization URL changed"),
+                            );
+                        }
+                        if ptoken != token {
+                            self.emit(
+                                "api-security-component-oauth-token-url-changed",
+                                Side::New,
+                                scheme.loc,
+                                None,
+                                format!("security scheme `{name}` flow `{flow}` token URL changed"),
+                            );
+                        }
+                        for (scope, desc) in scopes {
+                            match pscopes.get(scope) {
+                                None => self.emit(
+                                    "api-security-component-oauth-scope-added",
+                                    Side::New,
+                                    scheme.loc,
+                                    None,
+                                    format!("security scheme `{name}` scope `{scope}` added"),
+                                ),
+                                Some(d) if d != desc => self.emit(
+                                    "api-security-component-oauth-scope-changed",
+                                    Side::New,
+                                    scheme.loc,
+                                    None,
+                                    format!("security scheme `{name}` scope `{scope}` description changed"),
+                                ),
+                                _ => {}
+                            }
+                        }
+                        for scope in pscopes.keys().filter(|s| !scopes.contains_key(*s)) {
+                            self.emit(
+                                "api-security-component-oauth-scope-removed",
+                                Side::New,
+                                scheme.loc,
+                                None,
+                                format!("security scheme `{name}` scope `{scope}` removed"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (name, scheme) in &old.security_schemes {
+            if !new.security_schemes.contains_key(name) {
+                self.emit(
+                    "api-security-component-removed",
+                    Side::Old,
+                    scheme.loc,
+                    None,
+                    format!("security scheme `{name}` removed"),
+                );
+            }
+        }
+        for (name, id) in &old.component_schemas {
+            if !new.component_schemas.contains_key(name) {
+                let loc = old.schema(*id).loc;
+                self.emit(
+                    "api-schema-removed",
+                    Side::Old,
+                    loc,
+                    None,
+                    format!("component schema `{name}` removed"),
+                );
+            }
+        }
+        for (name, loc) in &new.webhooks {
+            if !old.webhooks.contains_key(name) {
+                self.emit(
+                    "webhook-added",
+                    Side::New,
+                    *loc,
+                    None,
+                    format!("webhook `{name}` added"),
+                );
+            }
+        }
+        for (name, loc) in &old.webhooks {
+            if !new.webhooks.contains_key(name) {
+                self.emit(
+                    "webhook-removed",
+                    Side::Old,
+                    *loc,
+                    None,
+                    format!("webhook `{name}` removed"),
+                );
+            }
+        }
+        for (name, loc) in &new.tags {
+            if !old.tags.contains_key(name) {
+                self.emit("api-tag-added", Side::New, *loc, None, format!("tag `{name}` added"));
+            }
+        }
+        for (name, loc) in &old.tags {
+            if !new.tags.contains_key(name) {
+                self.emit(
+                    "api-tag-removed",
+                    Side::Old,
+                    *loc,
+                    None,
+                    format!("tag `{name}` removed"),
+                );
+            }
+        }
+    }
+
+    fn parameters(&mut self, old: &'a Operation, new: &'a Operation) {
+        let (old_names, new_names) = (path_params(&old.path), path_params(&new.path));
+        let old_params: BTreeMap<String, &Parameter> = old.parameters.iter().map(|p| (p.key(&old_names), p)).collect();
+        let new_params: BTreeMap<String, &Parameter> = new.parameters.iter().map(|p| (p.key(&new_names), p)).collect();
+        for (k, p) in &old_params {
+            if new_params.contains_key(k) {
+                continue;
+            }
+            let subject = format!("request parameter `{}` ({})", p.name, p.location);
+            let sunset = p.sunset.as_deref().and_then(parse_date);
+            let id = if !p.deprecated {
+                "request-parameter-removed"
+            } else if sunset.is_some_and(|s| s > self.options.today) {
+                "request-parameter-removed-before-sunset"
+            } else {
+                "request-parameter-removed-with-deprecation"
+            };
+            self.emit(id, Side::Old, p.loc, Some(new), format!("{subject} removed"));
+        }
+        for (k, p) in &new_params {
+            if old_params.contains_key(k) {
+                continue;
+            }
+            let subject = format!("request parameter `{}` ({})", p.name, p.location);
+            let id = match (p.location.as_str(), p.from_path_item, p.required) {
+                ("path", _, _) => "new-request-path-parameter",
+                (_, true, true) => "new-required-request-default-parameter-to-existing-path",
+                (_, true, false) => "new-optional-request-default-parameter-to-existing-path",
+                (_, false, true) => "new-required-request-parameter",
+                (_, false, false) => "new-optional-request-parameter",
+            };
+            self.emit(id, Side::New, p.loc, Some(new), format!("{subject} added"));
+        }
+        for (k, op) in &old_params {
+            let Some(np) = new_params.get(k) else { continue };
+            let subject = format!("request parameter `{}` ({})", np.name, np.location);
+            if !op.required && np.required {
+                self.emit(
+                    "request-parameter-became-required",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} became required"),
+                );
+            } else if op.required && !np.required {
+                self.emit(
+                    "request-parameter-became-optional",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} became optional"),
+                );
+            }
+            if !op.deprecated && np.deprecated {
+                self.emit(
+                    "request-parameter-deprecated",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} deprecated"),
+                );
+                match np.sunset.as_deref() {
+                    None => self.emit(
+                        "request-parameter-deprecated-sunset-missing",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject} deprecated without an x-sunset date"),
+                    ),
+                    Some(text) if parse_date(text).is_none() => self.emit(
+                        "request-parameter-sunset-parse",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject}: cannot parse x-sunset {text:?}"),
+                    ),
+                    Some(text) => {
+                        if parse_date(text)
+                            .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
+                        {
+                            self.emit(
+                                "request-parameter-sunset-date-too-small",
+                                Side::New,
+                                np.loc,
+                                Some(new),
+                                format!("{subject}: sunset {text} is too soon"),
+                            );
+                        }
+                    }
+                }
+            } else if op.deprecated && !np.deprecated {
+                self.emit(
+                    "request-parameter-reactivated",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} reactivated"),
+                );
+            } else if op.deprecated && np.deprecated && op.sunset.is_some() && np.sunset.is_none() {
+                self.emit(
+                    "request-parameter-sunset-deleted",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject}: x-sunset removed"),
+                );
+            }
+            if let (Some(a), Some(b)) = (op.schema, np.schema) {
+                let w = Where {
+                    op: new,
+                    context: format!("{} {}", np.location, np.name),
+                    property: String::new(),
+                };
+                self.schema(Scope::RequestParameter, a, b, &w);
+            }
+        }
+    }
+
+    fn request_body(&mut self, old: &'a Operation, new: &'a Operation) {
+        match (&old.request_body, &new.request_body) {
+            (None, Some(b)) => {
+                let id = if b.required {
+                    "request-body-added-required"
+                } else {
+                    "request-body-added-optional"
+                };
+                self.emit(id, Side::New, b.loc, Some(new), "request body added".into());
+            }
+            (Some(b), None) => self.emit(
+                "request-body-removed",
+                Side::Old,
+                b.loc,
+                Some(new),
+                "request body removed".into(),
+            ),
+            (Some(a), Some(b)) => {
+                if !a.required && b.required {
+                    self.emit(
+                        "request-body-became-required",
+                        Side::New,
+                        b.loc,
+                        Some(new),
+                        "request body became required".into(),
+                    );
+                } else if a.required && !b.required {
+                    self.emit(
+                        "request-body-became-optional",
+                        Side::New,
+                        b.loc,
+                        Some(new),
+                        "request body became optional".into(),
+                    );
+                }
+                self.content(Scope::RequestBody, &a.content, &b.content, new, "");
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn content(
+        &mut self,
+        scope: Scope,
+        old: &'a BTreeMap<String, MediaType>,
+        new: &'a BTreeMap<String, MediaType>,
+        op: &'a Operation,
+        status: &str,
+    ) {
+        let (added, removed, schema_added, schema_removed) = if scope == Scope::RequestBody {
+            (
+                "request-body-media-type-added",
+                "request-body-media-type-removed",
+                "request-body-media-type-schema-added",
+                "request-body-media-type-schema-removed",
+            )
+        } else {
+            (
+                "response-media-type-added",
+                "response-media-type-removed",
+                "response-body-media-type-schema-added",
+                "response-body-media-type-schema-removed",
+            )
+        };
+        let ctx = |mt: &str| {
+            if status.is_empty() {
+                mt.to_string()
+            } else {
+                format!("{status} {mt}")
+            }
+        };
+        for (name, mt) in old {
+            if !new.contains_key(name) {
+                self.emit(
+                    removed,
+                    Side::Old,
+                    mt.loc,
+                    Some(op),
+                    format!("media type `{}` removed", ctx(name)),
+                );
+            }
+        }
+        for (name, mt) in new {
+            match old.get(name) {
+                None => self.emit(
+                    added,
+                    Side::New,
+                    mt.loc,
+                    Some(op),
+                    format!("media type `{}` added", ctx(name)),
+                ),
+                Some(prev) => match (prev.schema, mt.schema) {
+                    (None, Some(_)) => self.emit(
+                        schema_added,
+                        Side::New,
+                        mt.loc,
+                        Some(op),
+                        format!("schema added to media type `{}`", ctx(name)),
+                    ),
+                    (Some(_), None) => self.emit(
+                        schema_removed,
+                        Side::New,
+                        mt.loc,
+                        Some(op),
+                        format!("schema removed from media type `{}`", ctx(name)),
+                    ),
+                    (Some(a), Some(b)) => {
+                        let w = Where {
+                            op,
+                            context: ctx(name),
+                            property: String::new(),
+                        };
+                        self.schema(scope, a, b, &w);
+                    }
+                    (None, None) => {}
+                },
+            }
+        }
+    }
+
+    fn responses(&mut self, old: &'a Operation, new: &'a Operation) {
+        let success = |s: &str| s.starts_with('2');
+        for (status, r) in &old.responses {
+            if !new.responses.contains_key(status) {
+                let id = if success(status) {
+                    "response-success-status-removed"
+                } else {
+                    "response-non-success-status-removed"
+                };
+                self.emit(
+                    id,
+                    Side::Old,
+                    r.loc,
+                    Some(new),
+                    format!("response status `{status}` removed"),
+                );
+            }
+        }
+        for (status, r) in &new.responses {
+            let Some(prev) = old.responses.get(status) else {
+                let id = if success(status) {
+                    "response-success-status-added"
+                } else {
+                    "response-non-success-status-added"
+                };
+                self.emit(
+                    id,
+                    Side::New,
+                    r.loc,
+                    Some(new),
+                    format!("response status `{status}` added"),
+                );
+                continue;
+            };
+            self.content(Scope::ResponseBody, &prev.content, &r.content, new, status);
+            for (name, h) in &prev.headers {
+                if !r.headers.contains_key(name) {
+                    let id = if h.required {
+                        "required-response-header-removed"
+                    } else {
+                        "optional-response-header-removed"
+                    };
+                    self.emit(
+                        id,
+                        Side::Old,
+                        h.loc,
+                        Some(new),
+                        format!("response header `{name}` ({status}) removed"),
+                    );
+                }
+            }
+            for (name, h) in &r.headers {
+                let Some(ph) = prev.headers.get(name) else {
+                    self.emit(
+                        "response-header-added",
+                        Side::New,
+                        h.loc,
+                        Some(new),
+                        format!("response header `{name}` ({status}) added"),
+                    );
+                    continue;
+                };
+                if ph.required && !h.required {
+                    self.emit(
+                        "response-header-became-optional",
+                        Side::New,
+                        h.loc,
+                        Some(new),
+                        format!("response header `{name}` ({status}) became optional"),
+                    );
+                }
+                if let (Some(a), Some(b)) = (ph.schema, h.schema) {
+                    let w = Where {
+                        op: new,
+                        context: format!("{status} {name}"),
+                        property: String::new(),
+                    };
+                    self.schema(Scope::ResponseHeader, a, b, &w);
+                }
+            }
+        }
+    }
+}
+
+/// Compares two specs and returns every change as a finding (all levels).
+pub fn diff(old: &Spec, new: &Spec, options: &Options) -> Vec<Finding> {
+    let mut d = Differ {
+        old,
+        new,
+        options,
+        findings: Vec::new(),
+        visited: HashSet::new(),
+        in_progress: HashSet::new(),
+    };
+    d.run();
+    d.findings
+}

@@ -1,0 +1,769 @@
+//! Loads an OpenAPI document and the files it references, resolving `$ref` (internal and
+//! relative external files; remote URLs refused), into the normalized model.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use crate::model::*;
+use crate::yaml::{self, Node, Pos, Value};
+
+/// Why a spec could not be loaded; always names a file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct LoadError {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Reads files for the loader: from disk or from a git revision.
+pub trait Fetch {
+    fn fetch(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// How to name a path in messages.
+    fn display(&self, path: &str) -> String {
+        path.to_string()
+    }
+}
+
+/// Files on disk, paths relative to the current directory or absolute.
+pub struct DiskFetch;
+
+impl Fetch for DiskFetch {
+    fn fetch(&self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file".to_string()
+            } else {
+                e.to_string()
+            }
+        })
+    }
+}
+
+/// Files of a git revision, paths relative to the repository top.
+pub struct GitFetch {
+    pub rev: String,
+}
+
+impl Fetch for GitFetch {
+    fn fetch(&self, path: &str) -> Result<Vec<u8>, String> {
+        schemagate_core::source::read_git_file(&self.rev, path).map_err(|e| e.to_string())
+    }
+    fn display(&self, path: &str) -> String {
+        format!("git:{}:{path}", self.rev)
+    }
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const MAX_REF_HOPS: usize = 64;
+
+struct Builder<'f> {
+    fetch: &'f dyn Fetch,
+    docs: Vec<Rc<Node>>,
+    doc_paths: Vec<String>,
+    doc_index: HashMap<String, usize>,
+    spec: Spec,
+    memo: HashMap<(usize, String), SchemaId>,
+}
+
+/// Joins a relative reference to the folder of `base` and removes `.` and `..`.
+fn join_path(base: &str, rel: &str) -> String {
+    if rel.starts_with('/') {
+        return normalize(rel);
+    }
+    let dir = base.rfind('/').map(|i| &base[..i + 1]).unwrap_or("");
+    normalize(&format!("{dir}{rel}"))
+}
+
+fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute { format!("/{joined}") } else { joined }
+}
+
+/// Decodes one JSON-pointer token (`~1` -> `/`, `~0` -> `~`, percent escapes).
+fn unescape(token: &str) -> String {
+    let mut bytes = Vec::new();
+    let raw = token.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if raw[i] == b'%' && i + 2 < raw.len() {
+            if let (Some(h), Some(l)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
+                bytes.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        bytes.push(raw[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&bytes).replace("~1", "/").replace("~0", "~")
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer_get<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
+    let mut node = root;
+    for token in pointer.split('/').skip(1) {
+        let token = unescape(token);
+        node = match &node.value {
+            Value::Map(_) => node.get(&token)?,
+            Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+fn canonical_list(node: Option<&Node>) -> Option<Vec<String>> {
+    node.map(|n| n.items().iter().map(Node::canonical).collect())
+}
+
+fn string_list(node: Option<&Node>) -> Vec<String> {
+    node.map(|n| n.items().iter().filter_map(|i| i.str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn ext(node: &Node, key: &str) -> Option<String> {
+    node.get(key).map(|v| match &v.value {
+        Value::String(s) => s.clone(),
+        other => Node {
+            value: other.clone(),
+            pos: v.pos,
+            key_pos: None,
+        }
+        .canonical(),
+    })
+}
+
+const ANNOTATIONS: [&str; 8] = [
+    "title",
+    "description",
+    "example",
+    "examples",
+    "$comment",
+    "externalDocs",
+    "deprecated",
+    "xml",
+];
+
+impl<'f> Builder<'f> {
+    fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
+        LoadError {
+            path: self.fetch.display(&self.doc_paths[file]),
+            line: pos.line.max(1),
+            column: pos.column.max(1),
+            message: message.into(),
+        }
+    }
+
+    /// Loads a document, or returns it when already loaded. `from` locates the reference.
+    fn document(&mut self, path: &str, from: Option<(usize, Pos)>) -> Result<usize, LoadError> {
+        if let Some(i) = self.doc_index.get(path) {
+            return Ok(*i);
+        }
+        let bytes = self.fetch.fetch(path).map_err(|e| match from {
+            Some((file, pos)) => self.error(file, pos, format!("$ref to \"{path}\": {e}")),
+            None => LoadError {
+                path: self.fetch.display(path),
+                line: 1,
+                column: 1,
+                message: e,
+            },
+        })?;
+        let display = self.fetch.display(path);
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let before = &bytes[..e.valid_up_to()];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            LoadError {
+                path: display.clone(),
+                line,
+                column,
+                message: "file is not valid UTF-8".into(),
+            }
+        })?;
+        let root = yaml::parse(text).map_err(|e| LoadError {
+            path: display.clone(),
+            line: e.pos.line,
+            column: e.pos.column,
+            message: e.message,
+        })?;
+        let index = self.docs.len();
+        self.docs.push(Rc::new(root));
+        self.doc_paths.push(path.to_string());
+        self.doc_index.insert(path.to_string(), index);
+        self.spec.files.push(display);
+        Ok(index)
+    }
+
+    /// Follows `$ref` chains from `node` (in `file`) to the referenced node.
+    fn deref(&mut self, file: usize, node: &Node, pointer: &str) -> Result<(usize, Rc<Node>, String), LoadError> {
+        let (mut file, mut pointer) = (file, pointer.to_string());
+        let mut root = self.docs[file].clone();
+        let mut current = node.clone();
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = current.get("$ref") else {
+                return Ok((file, root, pointer));
+            };
+            let Some(text) = reference.str() else {
+                return Err(self.error(file, reference.pos, "$ref must be a string"));
+            };
+            if text.contains("://") {
+                return Err(self.error(file, reference.pos, format!("remote $ref \"{text}\" is not supported (no network at check time); vendor the file and use a relative path")));
+            }
+            let (doc_part, fragment) = text.split_once('#').unwrap_or((text, ""));
+            let target_file = if doc_part.is_empty() {
+                file
+            } else {
+                let path = join_path(&self.doc_paths[file], doc_part);
+                self.document(&path, Some((file, reference.pos)))?
+            };
+            let target_root = self.docs[target_file].clone();
+            let target = pointer_get(&target_root, fragment)
+                .ok_or_else(|| self.error(file, reference.pos, format!("$ref \"{text}\" points to nothing")))?
+                .clone();
+            file = target_file;
+            pointer = fragment.to_string();
+            root = target_root;
+            current = target;
+        }
+        Err(self.error(file, node.pos, "$ref chain is too long or cyclic"))
+    }
+
+    fn loc(&self, file: usize, node: &Node) -> Loc {
+        Loc {
+            file,
+            pos: node.report_pos(),
+        }
+    }
+
+    fn schema(&mut self, file: usize, node: &Node, pointer: &str) -> Result<SchemaId, LoadError> {
+        let (file, root, pointer) = if node.get("$ref").is_some() {
+            self.deref(file, node, pointer)?
+        } else {
+            (file, self.docs[file].clone(), pointer.to_string())
+        };
+        if let Some(id) = self.memo.get(&(file, pointer.clone())) {
+            return Ok(*id);
+        }
+        let target = if node.get("$ref").is_some() {
+            pointer_get(&root, &pointer).cloned().unwrap_or_else(|| node.clone())
+        } else {
+            node.clone()
+        };
+        let id = self.spec.schemas.len();
+        self.spec.schemas.push(Schema::default());
+        self.memo.insert((file, pointer.clone()), id);
+        let mut s = self.build_schema(file, &target, &pointer)?;
+        s.ref_name = pointer.strip_prefix("/components/schemas/").map(unescape);
+        if node.get("$ref").is_some() {
+            // Findings point at the use site, where the reader looks.
+            s.loc = self.loc(file, &target);
+        }
+        self.spec.schemas[id] = s;
+        Ok(id)
+    }
+
+    fn sub(&mut self, file: usize, node: &Node, pointer: &str, key: &str) -> Result<Option<SchemaId>, LoadError> {
+        match node.get(key) {
+            Some(child) if matches!(child.value, Value::Map(_)) => {
+                Ok(Some(self.schema(file, child, &format!("{pointer}/{}", escape(key)))?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn sub_list(&mut self, file: usize, node: &Node, pointer: &str, key: &str) -> Result<Vec<SchemaId>, LoadError> {
+        let mut out = Vec::new();
+        if let Some(list) = node.get(key) {
+            for (i, item) in list.items().iter().enumerate() {
+                if matches!(item.value, Value::Map(_)) {
+                    out.push(self.schema(file, item, &format!("{pointer}/{key}/{i}"))?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn sub_map(
+        &mut self,
+        file: usize,
+        node: &Node,
+        pointer: &str,
+        key: &str,
+    ) -> Result<BTreeMap<String, SchemaId>, LoadError> {
+        let mut out = BTreeMap::new();
+        if let Some(map) = node.get(key) {
+            for (name, child) in map.entries() {
+                if matches!(child.value, Value::Map(_)) {
+                    out.insert(
+                        name.clone(),
+                        self.schema(file, child, &format!("{pointer}/{key}/{}", escape(name)))?,
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn bool_or_schema(
+        &mut self,
+        file: usize,
+        node: &Node,
+        pointer: &str,
+        key: &str,
+    ) -> Result<Option<BoolOrSchema>, LoadError> {
+        Ok(match node.get(key).map(|n| &n.value) {
+            Some(Value::Bool(b)) => Some(BoolOrSchema::Bool(*b)),
+            Some(Value::Map(_)) => self.sub(file, node, pointer, key)?.map(BoolOrSchema::Schema),
+            _ => None,
+        })
+    }
+
+    fn build_schema(&mut self, file: usize, node: &Node, pointer: &str) -> Result<Schema, LoadError> {
+        let num = |k: &str| node.get(k).and_then(Node::as_f64);
+        let count = |k: &str| {
+            node.get(k)
+                .and_then(Node::as_f64)
+                .filter(|v| *v >= 0.0)
+                .map(|v| v as u64)
+        };
+        let string = |k: &str| node.get(k).and_then(Node::str).map(str::to_string);
+        let flag = |k: &str| node.get(k).and_then(Node::as_bool).unwrap_or(false);
+        let mut s = Schema {
+            loc: self.loc(file, node),
+            ..Schema::default()
+        };
+        match node.get("type").map(|t| &t.value) {
+            Some(Value::String(t)) => s.types = vec![t.clone()],
+            Some(Value::Seq(items)) => s.types = items.iter().filter_map(|i| i.str().map(str::to_string)).collect(),
+            _ => {}
+        }
+        s.nullable = flag("nullable") || s.types.iter().any(|t| t == "null");
+        s.types.retain(|t| t != "null");
+        s.types.sort();
+        s.types.dedup();
+        s.format = string("format");
+        s.enum_values = canonical_list(node.get("enum"));
+        if s.enum_values.as_ref().is_some_and(|e| e.iter().any(|v| v == "null")) {
+            s.nullable = true;
+        }
+        s.const_value = node.get("const").map(Node::canonical);
+        s.default = node.get("default").map(Node::canonical);
+        if let Some(props) = node.get("properties") {
+            for (name, child) in props.entries() {
+                if matches!(child.value, Value::Map(_)) {
+                    let id = self.schema(file, child, &format!("{pointer}/properties/{}", escape(name)))?;
+                    s.properties.push((name.clone(), id));
+                }
+            }
+        }
+        s.required = string_list(node.get("required"));
+        s.items = self.sub(file, node, pointer, "items")?;
+        s.prefix_items = self.sub_list(file, node, pointer, "prefixItems")?;
+        s.additional_properties = self.bool_or_schema(file, node, pointer, "additionalProperties")?;
+        s.all_of = self.sub_list(file, node, pointer, "allOf")?;
+        s.any_of = self.sub_list(file, node, pointer, "anyOf")?;
+        s.one_of = self.sub_list(file, node, pointer, "oneOf")?;
+        s.not = self.sub(file, node, pointer, "not")?;
+        s.minimum = num("minimum");
+        s.maximum = num("maximum");
+        // 3.0: boolean flags on minimum/maximum; 3.1: the bound itself.
+        s.exclusive_minimum = match node.get("exclusiveMinimum").map(|n| &n.value) {
+            Some(Value::Bool(true)) => s.minimum,
+            Some(Value::Number(n, _)) => Some(*n),
+            _ => None,
+        };
+        s.exclusive_maximum = match node.get("exclusiveMaximum").map(|n| &n.value) {
+            Some(Value::Bool(true)) => s.maximum,
+            Some(Value::Number(n, _)) => Some(*n),
+            _ => None,
+        };
+        s.min_length = count("minLength");
+        s.max_length = count("maxLength");
+        s.min_items = count("minItems");
+        s.max_items = count("maxItems");
+        s.min_properties = count("minProperties");
+        s.max_properties = count("maxProperties");
+        s.pattern = string("pattern");
+        s.read_only = flag("readOnly");
+        s.write_only = flag("writeOnly");
+        s.deprecated = flag("deprecated");
+        if let Some(d) = node.get("discriminator") {
+            s.discriminator = Some(Discriminator {
+                property_name: d
+                    .get("propertyName")
+                    .and_then(Node::str)
+                    .unwrap_or_default()
+                    .to_string(),
+                mapping: d
+                    .get("mapping")
+                    .map(|m| {
+                        m.entries()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.str().unwrap_or_default().to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            });
+        }
+        s.contains = self.sub(file, node, pointer, "contains")?;
+        s.min_contains = count("minContains");
+        s.max_contains = count("maxContains");
+        s.if_schema = self.sub(file, node, pointer, "if")?;
+        s.then_schema = self.sub(file, node, pointer, "then")?;
+        s.else_schema = self.sub(file, node, pointer, "else")?;
+        if let Some(dr) = node.get("dependentRequired") {
+            s.dependent_required = dr
+                .entries()
+                .iter()
+                .map(|(k, v)| (k.clone(), string_list(Some(v))))
+                .collect();
+        }
+        s.dependent_schemas = self.sub_map(file, node, pointer, "dependentSchemas")?;
+        s.pattern_properties = self.sub_map(file, node, pointer, "patternProperties")?;
+        s.property_names = self.sub(file, node, pointer, "propertyNames")?;
+        s.unevaluated_items = self.bool_or_schema(file, node, pointer, "unevaluatedItems")?;
+        s.unevaluated_properties = self.bool_or_schema(file, node, pointer, "unevaluatedProperties")?;
+        s.content_media_type = string("contentMediaType");
+        s.content_encoding = string("contentEncoding");
+        s.content_schema = self.sub(file, node, pointer, "contentSchema")?;
+        s.extensible_enum = canonical_list(node.get("x-extensible-enum"));
+        s.stability = ext(node, "x-stability-level");
+        s.sunset = ext(node, "x-sunset");
+        s.annotation_only = node
+            .entries()
+            .iter()
+            .all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        Ok(s)
+    }
+
+    fn media_types(
+        &mut self,
+        file: usize,
+        node: Option<&Node>,
+        pointer: &str,
+    ) -> Result<BTreeMap<String, MediaType>, LoadError> {
+        let mut out = BTreeMap::new();
+        let Some(content) = node else { return Ok(out) };
+        for (name, mt) in content.entries() {
+            let p = format!("{pointer}/{}", escape(name));
+            let schema = match mt.get("schema") {
+                Some(s) if matches!(s.value, Value::Map(_)) => Some(self.schema(file, s, &format!("{p}/schema"))?),
+                _ => None,
+            };
+            out.insert(
+                name.clone(),
+                MediaType {
+                    schema,
+                    loc: self.loc(file, mt),
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    fn parameter(
+        &mut self,
+        file: usize,
+        node: &Node,
+        pointer: &str,
+        from_path_item: bool,
+    ) -> Result<Option<Parameter>, LoadError> {
+        let (file, root, pointer) = self.deref(file, node, pointer)?;
+        let Some(p) = pointer_get(&root, &pointer)
+            .cloned()
+            .or_else(|| (node.get("$ref").is_none()).then(|| node.clone()))
+        else {
+            return Ok(None);
+        };
+        let (Some(name), Some(location)) = (p.get("name").and_then(Node::str), p.get("in").and_then(Node::str)) else {
+            return Ok(None);
+        };
+        let schema = match p.get("schema") {
+            Some(s) if matches!(s.value, Value::Map(_)) => Some(self.schema(file, s, &format!("{pointer}/schema"))?),
+            _ => {
+                let content = self.media_types(file, p.get("content"), &format!("{pointer}/content"))?;
+                content.values().next().and_then(|m| m.schema)
+            }
+        };
+        Ok(Some(Parameter {
+            name: name.to_string(),
+            location: location.to_string(),
+            required: p.get("required").and_then(Node::as_bool).unwrap_or(location == "path"),
+            deprecated: p.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            schema,
+            loc: self.loc(file, if node.get("$ref").is_some() { node } else { &p }),
+            sunset: ext(&p, "x-sunset"),
+            stability: ext(&p, "x-stability-level"),
+            from_path_item,
+        }))
+    }
+
+    fn security(node: Option<&Node>) -> Option<Vec<SecurityRequirement>> {
+        node.map(|list| {
+            list.items()
+                .iter()
+                .map(|req| {
+                    req.entries()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), string_list(Some(v))))
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    fn operation(
+        &mut self,
+        file: usize,
+        path: &str,
+        method: &str,
+        node: &Node,
+        pointer: &str,
+        path_params: &[Parameter],
+    ) -> Result<Operation, LoadError> {
+        let mut op = Operation {
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            loc: self.loc(file, node),
+            operation_id: node.get("operationId").and_then(Node::str).map(str::to_string),
+            deprecated: node.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            tags: string_list(node.get("tags")),
+            stability: ext(node, "x-stability-level"),
+            sunset: ext(node, "x-sunset"),
+            security: Self::security(node.get("security")),
+            ..Operation::default()
+        };
+        let mut params: Vec<Parameter> = Vec::new();
+        if let Some(list) = node.get("parameters") {
+            for (i, item) in list.items().iter().enumerate() {
+                if let Some(p) = self.parameter(file, item, &format!("{pointer}/parameters/{i}"), false)? {
+                    params.push(p);
+                }
+            }
+        }
+        for p in path_params {
+            if !params.iter().any(|q| q.name == p.name && q.location == p.location) {
+                params.push(p.clone());
+            }
+        }
+        op.parameters = params;
+        if let Some(body) = node.get("requestBody") {
+            let (bfile, root, bptr) = self.deref(file, body, &format!("{pointer}/requestBody"))?;
+            let b = pointer_get(&root, &bptr).cloned().unwrap_or_else(|| body.clone());
+            let content = self.media_types(bfile, b.get("content"), &format!("{bptr}/content"))?;
+            op.request_body = Some(RequestBody {
+                required: b.get("required").and_then(Node::as_bool).unwrap_or(false),
+                content,
+                loc: self.loc(file, body),
+            });
+        }
+        if let Some(responses) = node.get("responses") {
+            for (status, r) in responses.entries() {
+                let (rfile, root, rptr) = self.deref(file, r, &format!("{pointer}/responses/{}", escape(status)))?;
+                let resp = pointer_get(&root, &rptr).cloned().unwrap_or_else(|| r.clone());
+                let content = self.media_types(rfile, resp.get("content"), &format!("{rptr}/content"))?;
+                let mut headers = BTreeMap::new();
+                if let Some(hs) = resp.get("headers") {
+                    for (name, h) in hs.entries() {
+                        let (hfile, hroot, hptr) = self.deref(rfile, h, &format!("{rptr}/headers/{}", escape(name)))?;
+                        let header = pointer_get(&hroot, &hptr).cloned().unwrap_or_else(|| h.clone());
+                        let schema = match header.get("schema") {
+                            Some(s) if matches!(s.value, Value::Map(_)) => {
+                                Some(self.schema(hfile, s, &format!("{hptr}/schema"))?)
+                            }
+                            _ => None,
+                        };
+                        headers.insert(
+                            name.clone(),
+                            Header {
+                                required: header.get("required").and_then(Node::as_bool).unwrap_or(false),
+                                deprecated: header.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+                                schema,
+                                loc: self.loc(rfile, h),
+                            },
+                        );
+                    }
+                }
+                op.responses.insert(
+                    status.clone(),
+                    Response {
+                        content,
+                        headers,
+                        loc: self.loc(file, r),
+                    },
+                );
+            }
+        }
+        Ok(op)
+    }
+
+    fn build(mut self, main: &str) -> Result<Spec, LoadError> {
+        let file = self.document(main, None)?;
+        let root = self.docs[file].clone();
+        let version = match (root.get("openapi"), root.get("swagger")) {
+            (Some(v), _) => v
+                .str()
+                .map(str::to_string)
+                .or_else(|| v.as_f64().map(|f| f.to_string()))
+                .unwrap_or_default(),
+            (None, Some(v)) => {
+                return Err(self.error(
+                    file,
+                    v.report_pos(),
+                    "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first",
+                ));
+            }
+            (None, None) => return Err(self.error(file, root.pos, "not an OpenAPI document: no `openapi` key")),
+        };
+        if !version.starts_with("3.") {
+            let pos = root.get("openapi").map(Node::report_pos).unwrap_or(root.pos);
+            return Err(self.error(
+                file,
+                pos,
+                format!("OpenAPI {version} is not supported (3.0 and 3.1 are)"),
+            ));
+        }
+        self.spec.openapi_version = version;
+        self.spec.root_loc = Loc { file, pos: root.pos };
+        self.spec.info_version = root
+            .get("info")
+            .and_then(|i| i.get("version"))
+            .and_then(Node::str)
+            .map(str::to_string);
+        self.spec.security = Self::security(root.get("security")).unwrap_or_default();
+        if let Some(tags) = root.get("tags") {
+            for t in tags.items() {
+                if let Some(name) = t.get("name").and_then(Node::str) {
+                    self.spec.tags.insert(name.to_string(), self.loc(file, t));
+                }
+            }
+        }
+        if let Some(hooks) = root.get("webhooks") {
+            for (name, node) in hooks.entries() {
+                self.spec.webhooks.insert(name.clone(), self.loc(file, node));
+            }
+        }
+        if let Some(components) = root.get("components") {
+            if let Some(schemes) = components.get("securitySchemes") {
+                for (name, node) in schemes.entries() {
+                    let (sfile, sroot, sptr) =
+                        self.deref(file, node, &format!("/components/securitySchemes/{}", escape(name)))?;
+                    let scheme = pointer_get(&sroot, &sptr).cloned().unwrap_or_else(|| node.clone());
+                    let mut flows = BTreeMap::new();
+                    if let Some(f) = scheme.get("flows") {
+                        for (flow, def) in f.entries() {
+                            let scopes = def
+                                .get("scopes")
+                                .map(|s| {
+                                    s.entries()
+                                        .iter()
+                                        .map(|(k, v)| (k.clone(), v.str().unwrap_or_default().to_string()))
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            flows.insert(
+                                flow.clone(),
+                                (
+                                    def.get("authorizationUrl").and_then(Node::str).map(str::to_string),
+                                    def.get("tokenUrl").and_then(Node::str).map(str::to_string),
+                                    scopes,
+                                ),
+                            );
+                        }
+                    }
+                    let kind = scheme.get("type").and_then(Node::str).unwrap_or_default().to_string();
+                    let loc = self.loc(sfile, &scheme);
+                    self.spec
+                        .security_schemes
+                        .insert(name.clone(), SecurityScheme { kind, loc, flows });
+                }
+            }
+            if let Some(schemas) = components.get("schemas") {
+                for (name, node) in schemas.entries() {
+                    if matches!(node.value, Value::Map(_)) {
+                        let id = self.schema(file, node, &format!("/components/schemas/{}", escape(name)))?;
+                        self.spec.component_schemas.insert(name.clone(), id);
+                    }
+                }
+            }
+        }
+        if let Some(paths) = root.get("paths") {
+            for (path, item) in paths.entries() {
+                let pointer = format!("/paths/{}", escape(path));
+                let (ifile, iroot, iptr) = self.deref(file, item, &pointer)?;
+                let item_node = pointer_get(&iroot, &iptr).cloned().unwrap_or_else(|| item.clone());
+                self.spec.paths.insert(path.clone(), self.loc(file, item));
+                let mut path_params = Vec::new();
+                if let Some(list) = item_node.get("parameters") {
+                    for (i, p) in list.items().iter().enumerate() {
+                        if let Some(p) = self.parameter(ifile, p, &format!("{iptr}/parameters/{i}"), true)? {
+                            path_params.push(p);
+                        }
+                    }
+                }
+                for method in METHODS {
+                    if let Some(op) = item_node.get(method) {
+                        let op = self.operation(ifile, path, method, op, &format!("{iptr}/{method}"), &path_params)?;
+                        self.spec.operations.push(op);
+                    }
+                }
+            }
+        }
+        Ok(self.spec)
+    }
+}
+
+/// Loads the OpenAPI document at `main` (a path understood by `fetch`).
+pub fn load(fetch: &dyn Fetch, main: &str) -> Result<Spec, LoadError> {
+    let builder = Builder {
+        fetch,
+        docs: vec![],
+        doc_paths: vec![],
+        doc_index: HashMap::new(),
+        spec: Spec::default(),
+        memo: HashMap::new(),
+    };
+    builder.build(&normalize_keep_relative(main))
+}
+
+fn normalize_keep_relative(path: &str) -> String {
+    let n = normalize(path);
+    if n.is_empty() { path.to_string() } else { n }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_and_normalize() {
+        assert_eq!(
+            join_path("specs/api.yaml", "schemas/order.yaml"),
+            "specs/schemas/order.yaml"
+        );
+        assert_eq!(join_path("specs/api.yaml", "../common/money.yaml"), "common/money.yaml");
+        assert_eq!(join_path("/abs/api.yaml", "./x.yaml"), "/abs/x.yaml");
+        assert_eq!(unescape("~1orders~1%7Bid%7D"), "/orders/{id}");
+    }
+}
