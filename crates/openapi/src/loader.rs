@@ -385,6 +385,7 @@ impl<'f> Builder<'f> {
         s.any_of = self.sub_list(file, node, pointer, "anyOf")?;
         s.one_of = self.sub_list(file, node, pointer, "oneOf")?;
         s.not = self.sub(file, node, pointer, "not")?;
+        self.normalize_type_unions(node, &mut s);
         s.minimum = num("minimum");
         s.maximum = num("maximum");
         // 3.0: boolean flags on minimum/maximum; 3.1: the bound itself.
@@ -404,7 +405,7 @@ impl<'f> Builder<'f> {
         s.max_items = count("maxItems");
         s.min_properties = count("minProperties");
         s.max_properties = count("maxProperties");
-        s.pattern = string("pattern");
+        s.pattern = string("pattern").filter(|p| !p.is_empty());
         s.read_only = flag("readOnly");
         s.write_only = flag("writeOnly");
         s.deprecated = flag("deprecated");
@@ -455,6 +456,55 @@ impl<'f> Builder<'f> {
             .iter()
             .all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
         Ok(s)
+    }
+
+    /// `oneOf`/`anyOf` branches that only name a type are a list of types (3.1 style), and a
+    /// `{type: "null"}` branch next to one other branch means "that branch, nullable".
+    fn normalize_type_unions(&mut self, node: &Node, s: &mut Schema) {
+        if node.get("type").is_some() {
+            return;
+        }
+        for key in ["oneOf", "anyOf"] {
+            let Some(list) = node.get(key) else { continue };
+            let branches = list.items();
+            let type_only = |b: &Node| !b.entries().is_empty() && b.entries().iter().all(|(k, _)| k == "type");
+            if branches.len() > 1 && branches.iter().all(type_only) {
+                let mut types: Vec<String> = Vec::new();
+                for b in branches {
+                    match b.get("type").map(|t| &t.value) {
+                        Some(Value::String(t)) => types.push(t.clone()),
+                        Some(Value::Seq(items)) => {
+                            types.extend(items.iter().filter_map(|i| i.str().map(str::to_string)))
+                        }
+                        _ => {}
+                    }
+                }
+                s.nullable |= types.iter().any(|t| t == "null");
+                types.retain(|t| t != "null");
+                types.sort();
+                types.dedup();
+                s.types = types;
+                if key == "oneOf" {
+                    s.one_of.clear()
+                } else {
+                    s.any_of.clear()
+                }
+                return;
+            }
+            let is_null = |b: &Node| b.get("type").and_then(Node::str) == Some("null") && b.entries().len() == 1;
+            let ids = if key == "oneOf" { &s.one_of } else { &s.any_of };
+            if branches.len() == 2 && ids.len() == 2 && branches.iter().filter(|b| is_null(b)).count() == 1 {
+                let other = if is_null(&branches[0]) { ids[1] } else { ids[0] };
+                let mut inner = self.spec.schemas[other].clone();
+                inner.nullable = true;
+                inner.loc = s.loc;
+                let (default, deprecated) = (s.default.clone(), s.deprecated);
+                *s = inner;
+                s.default = s.default.take().or(default);
+                s.deprecated |= deprecated;
+                return;
+            }
+        }
     }
 
     fn media_types(

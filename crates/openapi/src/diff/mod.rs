@@ -195,9 +195,17 @@ impl<'a> Differ<'a> {
         self.findings.push(f);
     }
 
-    /// Emits `<scope prefix>-<suffix>` when oasdiff has such a check.
+    /// Emits `<scope prefix>-<suffix>` when oasdiff has such a check (with oasdiff's few
+    /// differently-named ids).
     fn attr(&mut self, scope: Scope, w: &Where, suffix: &str, side: Side, loc: Loc, detail: String) {
-        let id = format!("{}-{suffix}", scope.prefix());
+        let header_param = w.context.starts_with("header ");
+        let id = match (scope, suffix) {
+            (Scope::ResponseBody, "enum-value-removed") => "response-mediatype-enum-value-removed".to_string(),
+            (Scope::RequestParameterProperty, "became-enum") if header_param => {
+                "request-header-property-became-enum".to_string()
+            }
+            _ => format!("{}-{suffix}", scope.prefix()),
+        };
         if level_of(&id).is_some() {
             let message = format!("{} {detail}", w.subject(scope));
             self.emit(&id, side, loc, Some(w.op), message);
@@ -324,6 +332,22 @@ impl<'a> Differ<'a> {
 
     fn deprecation(&mut self, old: &'a Operation, new: &'a Operation) {
         let subject = format!("endpoint {} {}", new.method, new.path);
+        for (op, side) in [(old, Side::Old), (new, Side::New)] {
+            if let Some(text) = op.sunset.as_deref()
+                && op.deprecated
+                && parse_date(text).is_none()
+                && old.deprecated
+            {
+                self.emit(
+                    "api-path-sunset-parse",
+                    side,
+                    op.loc,
+                    Some(new),
+                    format!("{subject}: cannot parse x-sunset {text:?}"),
+                );
+                return;
+            }
+        }
         if !old.deprecated && new.deprecated {
             match new.sunset.as_deref() {
                 None => {
@@ -415,17 +439,14 @@ impl<'a> Differ<'a> {
 
     fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
         let rank = |s: Option<&str>| s.map(|s| STABILITY.iter().position(|x| *x == s));
-        if let Some(level) = new.stability.as_deref()
-            && !STABILITY.contains(&level)
-        {
-            self.emit(
-                "api-invalid-stability-level",
-                Side::New,
-                new.loc,
-                Some(new),
-                format!("invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)"),
-            );
-            return;
+        for (op, side) in [(old, Side::Old), (new, Side::New)] {
+            if let Some(level) = op.stability.as_deref()
+                && !STABILITY.contains(&level)
+            {
+                let message = format!("invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)");
+                self.emit("api-invalid-stability-level", side, op.loc, Some(new), message);
+                return;
+            }
         }
         if let (Some(Some(a)), Some(Some(b))) = (rank(old.stability.as_deref()), rank(new.stability.as_deref())) {
             if b < a {
@@ -773,14 +794,21 @@ impl<'a> Differ<'a> {
                     Some(new),
                     format!("{subject} reactivated"),
                 );
-            } else if op.deprecated && np.deprecated && op.sunset.is_some() && np.sunset.is_none() {
-                self.emit(
-                    "request-parameter-sunset-deleted",
-                    Side::New,
-                    np.loc,
-                    Some(new),
-                    format!("{subject}: x-sunset removed"),
-                );
+            } else if op.deprecated && np.deprecated {
+                match (op.sunset.as_deref(), np.sunset.as_deref()) {
+                    (Some(_), None) => {
+                        self.emit("request-parameter-sunset-deleted", Side::New, np.loc, Some(new), format!("{subject}: x-sunset removed"))
+                    }
+                    (Some(a), Some(b)) if a != b => {
+                        if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
+                            && db < da
+                        {
+                            let message = format!("{subject}: sunset moved earlier, from {a} to {b}");
+                            self.emit("request-parameter-sunset-date-changed-too-small", Side::New, np.loc, Some(new), message);
+                        }
+                    }
+                    _ => {}
+                }
             }
             if let (Some(a), Some(b)) = (op.schema, np.schema) {
                 let w = Where {

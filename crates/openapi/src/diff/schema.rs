@@ -69,6 +69,9 @@ impl<'a> Differ<'a> {
         {
             self.schema(nested, x, y, &w.with_property("additionalProperties"));
         }
+        if let (Some(x), Some(y)) = (old.not, new.not) {
+            self.schema(scope, x, y, w);
+        }
         self.in_progress.remove(&cycle);
     }
 
@@ -108,7 +111,15 @@ impl<'a> Differ<'a> {
                 describe_type(old),
                 describe_type(new)
             );
-            let suffix = if generalizes(from, to) {
+            let xml_object_string = w.context.contains("xml")
+                && matches!(
+                    (ta.first().map(String::as_str), tb.first().map(String::as_str)),
+                    (Some("object"), Some("string")) | (Some("string"), Some("object"))
+                );
+            let suffix = if xml_object_string {
+                // In XML an element with text and one with children are interchangeable.
+                "type-compatible"
+            } else if generalizes(from, to) {
                 "type-generalized"
             } else if generalizes(to, from) && !scope.is_request() {
                 "type-specialized"
@@ -198,6 +209,13 @@ impl<'a> Differ<'a> {
         self.bound(scope, "max-length", f(old.max_length), f(new.max_length), true, &attr);
         self.bound(scope, "min-length", f(old.min_length), f(new.min_length), false, &attr);
         self.bound(scope, "max-items", f(old.max_items), f(new.max_items), true, &attr);
+        if scope == Scope::RequestParameter
+            && let (Some(x), Some(y)) = (old.items, new.items)
+        {
+            // oasdiff reports an array parameter's item count bounds from its `items`.
+            let (x, y) = (self.old.schema(x).max_items, self.new.schema(y).max_items);
+            self.bound(scope, "max-items", f(x), f(y), true, &attr);
+        }
         self.bound(scope, "min-items", f(old.min_items), f(new.min_items), false, &attr);
         self.bound(
             scope,
@@ -470,38 +488,21 @@ impl<'a> Differ<'a> {
             let (pairs, added, removed) = self.match_subschemas(a, b);
             for id in added {
                 let s = self.new.schema(id);
-                let suffix = if name == "all-of" && s.annotation_only {
-                    "all-of-added-annotation-only"
-                } else {
-                    &format!("{name}-added")
-                };
-                let what = s
-                    .ref_name
-                    .clone()
-                    .map(|n| format!("`{n}`"))
-                    .unwrap_or_else(|| "a subschema".into());
-                self.attr(scope, w, suffix, Side::New, s.loc, format!("{what} added to {name}"));
+                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
+                self.attr(scope, w, &format!("{name}-added"), Side::New, s.loc, format!("{what} added to {name}"));
+                if name == "all-of" && s.annotation_only {
+                    let detail = format!("{what} (annotations only) added to allOf");
+                    self.attr(scope, w, "all-of-added-annotation-only", Side::New, s.loc, detail);
+                }
             }
             for id in removed {
                 let s = self.old.schema(id);
-                let suffix = if name == "all-of" && s.annotation_only {
-                    "all-of-removed-annotation-only"
-                } else {
-                    &format!("{name}-removed")
-                };
-                let what = s
-                    .ref_name
-                    .clone()
-                    .map(|n| format!("`{n}`"))
-                    .unwrap_or_else(|| "a subschema".into());
-                self.attr(
-                    scope,
-                    w,
-                    suffix,
-                    Side::Old,
-                    s.loc,
-                    format!("{what} removed from {name}"),
-                );
+                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
+                self.attr(scope, w, &format!("{name}-removed"), Side::Old, s.loc, format!("{what} removed from {name}"));
+                if name == "all-of" && s.annotation_only {
+                    let detail = format!("{what} (annotations only) removed from allOf");
+                    self.attr(scope, w, "all-of-removed-annotation-only", Side::Old, s.loc, detail);
+                }
             }
             for (x, y) in pairs {
                 self.schema(scope, x, y, w);
