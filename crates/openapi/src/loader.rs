@@ -494,14 +494,8 @@ impl<'f> Builder<'f> {
             let is_null = |b: &Node| b.get("type").and_then(Node::str) == Some("null") && b.entries().len() == 1;
             let ids = if key == "oneOf" { &s.one_of } else { &s.any_of };
             if branches.len() == 2 && ids.len() == 2 && branches.iter().filter(|b| is_null(b)).count() == 1 {
-                let other = if is_null(&branches[0]) { ids[1] } else { ids[0] };
-                let mut inner = self.spec.schemas[other].clone();
-                inner.nullable = true;
-                inner.loc = s.loc;
-                let (default, deprecated) = (s.default.clone(), s.deprecated);
-                *s = inner;
-                s.default = s.default.take().or(default);
-                s.deprecated |= deprecated;
+                s.null_wrap = Some(if is_null(&branches[0]) { ids[1] } else { ids[0] });
+                s.nullable = true;
                 return;
             }
         }
@@ -758,12 +752,15 @@ impl<'f> Builder<'f> {
                 }
             }
         }
-        if let Some(paths) = root.get("paths") {
-            for (path, item) in paths.entries() {
-                let pointer = format!("/paths/{}", escape(path));
+        for (section, webhook) in [("paths", false), ("webhooks", true)] {
+            let Some(items) = root.get(section) else { continue };
+            for (path, item) in items.entries() {
+                let pointer = format!("/{section}/{}", escape(path));
                 let (ifile, iroot, iptr) = self.deref(file, item, &pointer)?;
                 let item_node = pointer_get(&iroot, &iptr).cloned().unwrap_or_else(|| item.clone());
-                self.spec.paths.insert(path.clone(), self.loc(file, item));
+                if !webhook {
+                    self.spec.paths.insert(path.clone(), self.loc(file, item));
+                }
                 let mut path_params = Vec::new();
                 if let Some(list) = item_node.get("parameters") {
                     for (i, p) in list.items().iter().enumerate() {
@@ -775,7 +772,11 @@ impl<'f> Builder<'f> {
                 for method in METHODS {
                     if let Some(op) = item_node.get(method) {
                         let op = self.operation(ifile, path, method, op, &format!("{iptr}/{method}"), &path_params)?;
-                        self.spec.operations.push(op);
+                        if webhook {
+                            self.spec.webhook_operations.push(op);
+                        } else {
+                            self.spec.operations.push(op);
+                        }
                     }
                 }
             }

@@ -85,6 +85,8 @@ pub struct Schema {
     pub sunset: Option<String>,
     /// True when the schema has only annotations (title, description, examples, ...).
     pub annotation_only: bool,
+    /// For `oneOf`/`anyOf: [{type: "null"}, X]`: the branch X (a nullable X).
+    pub null_wrap: Option<SchemaId>,
 }
 
 impl Schema {
@@ -193,6 +195,8 @@ pub struct Spec {
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub tags: BTreeMap<String, Loc>,
     pub webhooks: BTreeMap<String, Loc>,
+    /// Operations of webhooks (3.1), with the webhook name as path.
+    pub webhook_operations: Vec<Operation>,
     pub component_schemas: BTreeMap<String, SchemaId>,
     pub root_loc: Loc,
 }

@@ -229,6 +229,13 @@ impl<'a> Differ<'a> {
                 None => self.removed_operation(old, new_paths.contains(&k.1)),
             }
         }
+        // Webhooks: added and removed ones are reported by name; matched ones are compared
+        // like endpoints.
+        for old in &self.old.webhook_operations {
+            if let Some(new) = self.new.webhook_operations.iter().find(|n| n.path == old.path && n.method == old.method) {
+                self.operation(old, new);
+            }
+        }
         for (k, new) in &new_ops {
             if !old_ops.contains_key(k) {
                 self.emit(

@@ -57,6 +57,27 @@ impl<'a> Differ<'a> {
         }
         self.in_progress.insert(cycle.clone());
         let (old, new) = (self.old.schema(a), self.new.schema(b));
+        // `X` <-> `oneOf: [null, X]`: a nullability change of X, not a new composition.
+        let plain = |s: &Schema| s.one_of.is_empty() && s.any_of.is_empty();
+        match (old.null_wrap, new.null_wrap) {
+            (None, Some(inner)) if plain(old) => {
+                if !old.nullable {
+                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
+                }
+                self.schema(scope, a, inner, w);
+                self.in_progress.remove(&cycle);
+                return;
+            }
+            (Some(inner), None) if plain(new) => {
+                if !new.nullable {
+                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
+                }
+                self.schema(scope, inner, b, w);
+                self.in_progress.remove(&cycle);
+                return;
+            }
+            _ => {}
+        }
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
         self.properties(scope, old, new, w);
