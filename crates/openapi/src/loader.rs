@@ -103,12 +103,13 @@ fn unescape(token: &str) -> String {
     let mut i = 0;
     while i < raw.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if raw[i] == b'%' && i + 2 < raw.len() {
-            if let (Some(h), Some(l)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
-                bytes.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if raw[i] == b'%'
+            && i + 2 < raw.len()
+            && let (Some(h), Some(l)) = (hex(raw[i + 1]), hex(raw[i + 2]))
+        {
+            bytes.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         bytes.push(raw[i]);
         i += 1;

@@ -172,12 +172,15 @@ pub struct Operation {
     pub security: Option<Vec<SecurityRequirement>>,
 }
 
+/// An OAuth2 flow: authorization URL, token URL, scopes (name -> description).
+pub type OAuthFlow = (Option<String>, Option<String>, BTreeMap<String, String>);
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SecurityScheme {
     pub kind: String,
     pub loc: Loc,
     /// OAuth2: flow name -> (authorizationUrl, tokenUrl, scopes -> description).
-    pub flows: BTreeMap<String, (Option<String>, Option<String>, BTreeMap<String, String>)>,
+    pub flows: BTreeMap<String, OAuthFlow>,
 }
 
 /// A loaded, normalized OpenAPI document set.

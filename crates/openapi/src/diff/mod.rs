@@ -132,6 +132,8 @@ struct Differ<'a> {
     findings: Vec<Finding>,
     visited: HashSet<(SchemaId, SchemaId, Scope, String)>,
     in_progress: HashSet<(SchemaId, SchemaId, Scope)>,
+    /// Whether the new schema being compared is write-only (selects oasdiff's variant ids).
+    new_write_only: bool,
 }
 
 fn num(v: f64) -> String {
@@ -204,6 +206,9 @@ impl<'a> Differ<'a> {
             (Scope::RequestParameterProperty, "became-enum") if header_param => {
                 "request-header-property-became-enum".to_string()
             }
+            (Scope::ResponseProperty, "enum-value-added") if self.new_write_only => {
+                "response-write-only-property-enum-value-added".to_string()
+            }
             _ => format!("{}-{suffix}", scope.prefix()),
         };
         if level_of(&id).is_some() {
@@ -216,6 +221,47 @@ impl<'a> Differ<'a> {
         self.endpoints();
         self.global_security();
         self.components();
+        self.version();
+    }
+
+    /// `info.version` against the changes found: decreased, not bumped, major not bumped.
+    fn version(&mut self) {
+        let (Some(a), Some(b)) = (self.old.info_version.clone(), self.new.info_version.clone()) else {
+            return;
+        };
+        let parse = |v: &str| -> Option<Vec<u64>> {
+            v.trim_start_matches('v')
+                .split(['.', '-', '+'])
+                .take(3)
+                .map(|p| p.parse().ok())
+                .collect()
+        };
+        let (Some(va), Some(vb)) = (parse(&a), parse(&b)) else {
+            return;
+        };
+        let loc = self.new.root_loc;
+        if vb < va {
+            self.emit(
+                "api-version-decreased",
+                Side::New,
+                loc,
+                None,
+                format!("API version decreased from {a} to {b}"),
+            );
+        } else if !self.findings.is_empty() && vb == va {
+            self.emit(
+                "api-version-not-bumped",
+                Side::New,
+                loc,
+                None,
+                format!("API changed but its version stayed {b}"),
+            );
+        }
+        let breaking = self.findings.iter().any(|f| f.level == schemagate_core::Level::Error);
+        if breaking && vb.first() == va.first() && vb >= va {
+            let message = format!("breaking changes without a major version bump ({a} -> {b})");
+            self.emit("api-major-version-not-bumped", Side::New, loc, None, message);
+        }
     }
 
     fn endpoints(&mut self) {
@@ -232,7 +278,12 @@ impl<'a> Differ<'a> {
         // Webhooks: added and removed ones are reported by name; matched ones are compared
         // like endpoints.
         for old in &self.old.webhook_operations {
-            if let Some(new) = self.new.webhook_operations.iter().find(|n| n.path == old.path && n.method == old.method) {
+            if let Some(new) = self
+                .new
+                .webhook_operations
+                .iter()
+                .find(|n| n.path == old.path && n.method == old.method)
+            {
                 self.operation(old, new);
             }
         }
@@ -803,15 +854,25 @@ impl<'a> Differ<'a> {
                 );
             } else if op.deprecated && np.deprecated {
                 match (op.sunset.as_deref(), np.sunset.as_deref()) {
-                    (Some(_), None) => {
-                        self.emit("request-parameter-sunset-deleted", Side::New, np.loc, Some(new), format!("{subject}: x-sunset removed"))
-                    }
+                    (Some(_), None) => self.emit(
+                        "request-parameter-sunset-deleted",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject}: x-sunset removed"),
+                    ),
                     (Some(a), Some(b)) if a != b => {
                         if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
                             && db < da
                         {
                             let message = format!("{subject}: sunset moved earlier, from {a} to {b}");
-                            self.emit("request-parameter-sunset-date-changed-too-small", Side::New, np.loc, Some(new), message);
+                            self.emit(
+                                "request-parameter-sunset-date-changed-too-small",
+                                Side::New,
+                                np.loc,
+                                Some(new),
+                                message,
+                            );
                         }
                     }
                     _ => {}
@@ -1041,6 +1102,7 @@ pub fn diff(old: &Spec, new: &Spec, options: &Options) -> Vec<Finding> {
         findings: Vec::new(),
         visited: HashSet::new(),
         in_progress: HashSet::new(),
+        new_write_only: false,
     };
     d.run();
     d.findings

@@ -55,14 +55,21 @@ impl<'a> Differ<'a> {
         if self.in_progress.contains(&cycle) {
             return;
         }
-        self.in_progress.insert(cycle.clone());
+        self.in_progress.insert(cycle);
         let (old, new) = (self.old.schema(a), self.new.schema(b));
         // `X` <-> `oneOf: [null, X]`: a nullability change of X, not a new composition.
         let plain = |s: &Schema| s.one_of.is_empty() && s.any_of.is_empty();
         match (old.null_wrap, new.null_wrap) {
             (None, Some(inner)) if plain(old) => {
                 if !old.nullable {
-                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
+                    self.attr(
+                        scope,
+                        w,
+                        "became-nullable",
+                        Side::New,
+                        new.loc,
+                        "became nullable".into(),
+                    );
                 }
                 self.schema(scope, a, inner, w);
                 self.in_progress.remove(&cycle);
@@ -70,7 +77,14 @@ impl<'a> Differ<'a> {
             }
             (Some(inner), None) if plain(new) => {
                 if !new.nullable {
-                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
+                    self.attr(
+                        scope,
+                        w,
+                        "became-not-nullable",
+                        Side::New,
+                        new.loc,
+                        "became not nullable".into(),
+                    );
                 }
                 self.schema(scope, inner, b, w);
                 self.in_progress.remove(&cycle);
@@ -78,6 +92,7 @@ impl<'a> Differ<'a> {
             }
             _ => {}
         }
+        self.new_write_only = new.write_only;
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
         self.properties(scope, old, new, w);
@@ -142,9 +157,7 @@ impl<'a> Differ<'a> {
                 "type-compatible"
             } else if generalizes(from, to) {
                 "type-generalized"
-            } else if generalizes(to, from) && !scope.is_request() {
-                "type-specialized"
-            } else if generalizes(to, from) && scope == Scope::RequestParameterProperty {
+            } else if generalizes(to, from) && (!scope.is_request() || scope == Scope::RequestParameterProperty) {
                 "type-specialized"
             } else {
                 "type-changed"
@@ -436,8 +449,24 @@ impl<'a> Differ<'a> {
                         "deprecated-sunset-invalid",
                         format!("deprecated with an invalid x-sunset {s:?}"),
                     ),
-                    Some(s) => attr(self, "deprecated-with-sunset", format!("deprecated with sunset {s}")),
-                    None => attr(self, "deprecated", "deprecated".into()),
+                    Some(s) => {
+                        if super::parse_date(s)
+                            .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
+                        {
+                            attr(self, "sunset-date-too-small", format!("sunset {s} is too soon"));
+                        }
+                        attr(self, "deprecated-with-sunset", format!("deprecated with sunset {s}"))
+                    }
+                    None => {
+                        attr(self, "deprecated", "deprecated".into());
+                        if !matches!(new.stability.as_deref(), Some("draft" | "alpha")) {
+                            attr(
+                                self,
+                                "deprecated-sunset-missing",
+                                "deprecated without an x-sunset date".into(),
+                            );
+                        }
+                    }
                 }
             } else if old.deprecated && !new.deprecated {
                 attr(self, "reactivated", "reactivated".into());
@@ -509,8 +538,19 @@ impl<'a> Differ<'a> {
             let (pairs, added, removed) = self.match_subschemas(a, b);
             for id in added {
                 let s = self.new.schema(id);
-                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
-                self.attr(scope, w, &format!("{name}-added"), Side::New, s.loc, format!("{what} added to {name}"));
+                let what = s
+                    .ref_name
+                    .clone()
+                    .map(|n| format!("`{n}`"))
+                    .unwrap_or_else(|| "a subschema".into());
+                self.attr(
+                    scope,
+                    w,
+                    &format!("{name}-added"),
+                    Side::New,
+                    s.loc,
+                    format!("{what} added to {name}"),
+                );
                 if name == "all-of" && s.annotation_only {
                     let detail = format!("{what} (annotations only) added to allOf");
                     self.attr(scope, w, "all-of-added-annotation-only", Side::New, s.loc, detail);
@@ -518,8 +558,19 @@ impl<'a> Differ<'a> {
             }
             for id in removed {
                 let s = self.old.schema(id);
-                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
-                self.attr(scope, w, &format!("{name}-removed"), Side::Old, s.loc, format!("{what} removed from {name}"));
+                let what = s
+                    .ref_name
+                    .clone()
+                    .map(|n| format!("`{n}`"))
+                    .unwrap_or_else(|| "a subschema".into());
+                self.attr(
+                    scope,
+                    w,
+                    &format!("{name}-removed"),
+                    Side::Old,
+                    s.loc,
+                    format!("{what} removed from {name}"),
+                );
                 if name == "all-of" && s.annotation_only {
                     let detail = format!("{what} (annotations only) removed from allOf");
                     self.attr(scope, w, "all-of-removed-annotation-only", Side::Old, s.loc, detail);
@@ -635,9 +686,41 @@ impl<'a> Differ<'a> {
             };
             self.emit(id, Side::Old, p.loc, Some(w.op), format!("{subject} removed"));
         }
+        let header_param = matches!(scope, Scope::RequestParameter | Scope::RequestParameterProperty)
+            && w.context.starts_with("header ");
         for (name, id) in &new.properties {
             let p = self.new.schema(*id);
             let required = new.required.contains(name);
+            if header_param && required {
+                let subject = format!(
+                    "header parameter property `{}` ({})",
+                    w.with_property(name).property,
+                    w.context
+                );
+                match old.property(name) {
+                    None => {
+                        let message = format!("{subject} added as required");
+                        self.emit(
+                            "new-required-request-header-property",
+                            Side::New,
+                            p.loc,
+                            Some(w.op),
+                            message,
+                        )
+                    }
+                    Some(_) if !old.required.contains(name) => {
+                        let message = format!("{subject} became required");
+                        self.emit(
+                            "request-header-property-became-required",
+                            Side::New,
+                            p.loc,
+                            Some(w.op),
+                            message,
+                        )
+                    }
+                    _ => {}
+                }
+            }
             let pw = w.with_property(name);
             let subject = format!("{} `{}` ({})", nested.noun(), pw.property, w.context);
             let Some(old_id) = old.property(name) else {
