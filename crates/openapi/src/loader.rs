@@ -226,21 +226,21 @@ impl<'f> Builder<'f> {
                 return Ok((file, root, pointer));
             };
             let Some(text) = reference.str() else {
-                return Err(self.error(file, reference.pos, "$ref must be a string"));
+                return Err(self.error(file, reference.report_pos(), "$ref must be a string"));
             };
             if text.contains("://") {
-                return Err(self.error(file, reference.pos, format!("remote $ref \"{text}\" is not supported (no network at check time); vendor the file and use a relative path")));
+                return Err(self.error(file, reference.report_pos(), format!("remote $ref \"{text}\" is not supported (no network at check time); vendor the file and use a relative path")));
             }
             let (doc_part, fragment) = text.split_once('#').unwrap_or((text, ""));
             let target_file = if doc_part.is_empty() {
                 file
             } else {
                 let path = join_path(&self.doc_paths[file], doc_part);
-                self.document(&path, Some((file, reference.pos)))?
+                self.document(&path, Some((file, reference.report_pos())))?
             };
             let target_root = self.docs[target_file].clone();
             let target = pointer_get(&target_root, fragment)
-                .ok_or_else(|| self.error(file, reference.pos, format!("$ref \"{text}\" points to nothing")))?
+                .ok_or_else(|| self.error(file, reference.report_pos(), format!("$ref \"{text}\" points to nothing")))?
                 .clone();
             file = target_file;
             pointer = fragment.to_string();

@@ -1,0 +1,46 @@
+//! Scores the checks on oasdiff's own spec pairs when the shared corpus is present next to the
+//! project (`../shared/corpora/oasdiff`); skipped otherwise. The floor is the level reached so
+//! far (issue target: 95% of ids, levels agreeing); it only moves up.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use schemagate_openapi::{DiskFetch, diff, load};
+
+#[test]
+fn oasdiff_pairs_score() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/oasdiff");
+    let Ok(text) = std::fs::read_to_string(dir.join("expected.json")) else {
+        eprintln!("shared oasdiff corpus not found; skipping");
+        return;
+    };
+    let pairs: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let (mut total, mut found, mut level_ok) = (0, 0, 0);
+    for pair in &pairs {
+        let path = |k: &str| dir.join(pair[k].as_str().unwrap()).display().to_string();
+        let (Ok(old), Ok(new)) = (load(&DiskFetch, &path("base")), load(&DiskFetch, &path("revision"))) else { continue };
+        let mut ids: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for f in diff::diff(&old, &new, &diff::Options::default()) {
+            let level = match f.level {
+                schemagate_core::Level::Error => "ERR",
+                schemagate_core::Level::Warning => "WARN",
+                schemagate_core::Level::Info => "INFO",
+            };
+            ids.entry(f.rule).or_default().push(level);
+        }
+        for id in pair["expected"].as_array().unwrap() {
+            let id = id.as_str().unwrap();
+            total += 1;
+            if let Some(levels) = ids.get(id) {
+                found += 1;
+                if levels.contains(&pair["levels"][id].as_str().unwrap_or("")) {
+                    level_ok += 1;
+                }
+            }
+        }
+    }
+    let ratio = found as f64 / total as f64;
+    eprintln!("oasdiff corpus: {found}/{total} ids ({:.1}%), levels agree {level_ok}/{found}", ratio * 100.0);
+    assert!(ratio >= 0.92, "only {found}/{total} expected ids reported");
+    assert_eq!(level_ok, found, "levels disagree");
+}
