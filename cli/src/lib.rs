@@ -18,11 +18,7 @@ pub const EXIT_BREAKING: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "schemagate",
-    version,
-    about = "Schema governance: breaking-change gates for Protobuf and more"
-)]
+#[command(name = "schemagate", version, about = "Schema governance: breaking-change gates for Protobuf and more")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,6 +58,35 @@ impl From<LevelArg> for Level {
     }
 }
 
+/// OpenAPI options shared by `diff` and `breaking`.
+#[derive(clap::Args, Debug, Default)]
+struct OpenApiArgs {
+    /// OpenAPI: only report endpoints whose path matches this regular expression.
+    #[arg(long = "match-path")]
+    match_path: Option<String>,
+    /// OpenAPI: do not report endpoints whose path matches this regular expression.
+    #[arg(long = "exclude-path")]
+    exclude_path: Option<String>,
+    /// OpenAPI: ignore file for error-level changes (oasdiff's format).
+    #[arg(long = "err-ignore")]
+    err_ignore: Option<String>,
+    /// OpenAPI: ignore file for warning-level changes (oasdiff's format).
+    #[arg(long = "warn-ignore")]
+    warn_ignore: Option<String>,
+    /// OpenAPI: ignore file for changes of any level.
+    #[arg(long = "ignore")]
+    ignore: Option<String>,
+    /// OpenAPI: per-check level overrides, `<check-id> <err|warn|info|none>` per line.
+    #[arg(long = "severity-levels")]
+    severity_levels: Option<String>,
+    /// OpenAPI: minimum days between deprecation and sunset for beta endpoints.
+    #[arg(long = "deprecation-days-beta", default_value_t = 0)]
+    deprecation_days_beta: i64,
+    /// OpenAPI: minimum days between deprecation and sunset for stable endpoints.
+    #[arg(long = "deprecation-days-stable", default_value_t = 0)]
+    deprecation_days_stable: i64,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum ConfigVersionArg {
     V1beta1,
@@ -87,6 +112,8 @@ enum Command {
         /// OpenAPI: exit 1 when a change at or above this level is found.
         #[arg(long = "fail-on", value_enum, default_value = "error")]
         fail_on: LevelArg,
+        #[command(flatten)]
+        openapi: OpenApiArgs,
     },
     /// List every change between two OpenAPI documents, with oasdiff's check ids and levels.
     Diff {
@@ -100,6 +127,8 @@ enum Command {
         /// Only report changes at or above this level.
         #[arg(long, value_enum, default_value = "info")]
         level: LevelArg,
+        #[command(flatten)]
+        openapi: OpenApiArgs,
     },
     /// List the rule catalogue.
     Rules {
@@ -120,6 +149,9 @@ enum CliError {
     #[error("{0}")]
     #[diagnostic(code(schemagate::openapi))]
     OpenApi(schemagate_openapi::LoadError),
+    #[error("{0}")]
+    #[diagnostic(code(schemagate::policy))]
+    Policy(schemagate_openapi::policy::PolicyError),
     #[error("{path}: {source}")]
     #[diagnostic(code(schemagate::config))]
     Config { path: String, source: std::io::Error },
@@ -132,6 +164,12 @@ enum CliError {
 impl From<protobuf::LoadError> for CliError {
     fn from(e: protobuf::LoadError) -> Self {
         CliError::Load(e)
+    }
+}
+
+impl From<schemagate_openapi::policy::PolicyError> for CliError {
+    fn from(e: schemagate_openapi::policy::PolicyError) -> Self {
+        CliError::Policy(e)
     }
 }
 
@@ -172,33 +210,18 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
     };
     let result = match cli.command {
-        Command::Breaking {
-            input,
-            against,
-            format,
-            config,
-            fail_on,
-        } => {
+        Command::Breaking { input, against, format, config, fail_on, openapi: args } => {
             let (new, old) = (InputSpec::parse(&input), InputSpec::parse(&against));
             if openapi::is_openapi_input(&new) || openapi::is_openapi_input(&old) {
-                openapi_report(&new, &old, format.into(), Level::Warning, Some(fail_on.into()), stdout)
+                openapi_report(&new, &old, format.into(), Level::Warning, Some(fail_on.into()), &args, stdout)
             } else {
                 breaking(&input, &against, format.into(), config.as_deref(), stdout, stderr)
             }
         }
-        Command::Diff {
-            input,
-            against,
-            format,
-            level,
-        } => openapi_report(
-            &InputSpec::parse(&input),
-            &InputSpec::parse(&against),
-            format.into(),
-            level.into(),
-            None,
-            stdout,
-        ),
+        Command::Diff { input, against, format, level, openapi: args } => {
+            let (new, old) = (InputSpec::parse(&input), InputSpec::parse(&against));
+            openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
+        }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
     };
     match result {
@@ -212,11 +235,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
 
 fn load_set(spec: &str) -> Result<SourceSet, CliError> {
     let spec = InputSpec::parse(spec);
-    Ok(SourceSet::load(
-        &spec,
-        &|p| protobuf::is_proto(p),
-        &protobuf::CONFIG_FILES,
-    )?)
+    Ok(SourceSet::load(&spec, &|p| protobuf::is_proto(p), &protobuf::CONFIG_FILES)?)
 }
 
 fn breaking(
@@ -232,20 +251,14 @@ fn breaking(
         let current = load_set(input);
         (
             current,
-            previous
-                .join()
-                .unwrap_or_else(|_| Err(CliError::Output(std::io::Error::other("loader thread panicked")))),
+            previous.join().unwrap_or_else(|_| Err(CliError::Output(std::io::Error::other("loader thread panicked")))),
         )
     });
     let (current_set, previous_set) = (current_set?, previous_set?);
     let config_bytes = match config {
-        Some(path) => Some((
-            path,
-            std::fs::read(path).map_err(|source| CliError::Config {
-                path: path.to_string(),
-                source,
-            })?,
-        )),
+        Some(path) => {
+            Some((path, std::fs::read(path).map_err(|source| CliError::Config { path: path.to_string(), source })?))
+        }
         None => None,
     };
     let policy = protobuf::breaking_config_of(&current_set, config_bytes.as_ref().map(|(p, b)| (*p, b.as_slice())))?;
@@ -256,11 +269,32 @@ fn breaking(
     let (current, previous) = (current?, previous?);
     let report = protobuf::breaking(&previous, &current, &policy);
     format.renderer().render(&report, stdout)?;
-    Ok(if report.findings.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_BREAKING
-    })
+    Ok(if report.findings.is_empty() { EXIT_OK } else { EXIT_BREAKING })
+}
+
+fn read_text(path: &str) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Config { path: path.to_string(), source })
+}
+
+fn openapi_policy(args: &OpenApiArgs) -> Result<openapi::policy::Policy, CliError> {
+    let mut policy = openapi::policy::Policy::default();
+    if let Some(r) = &args.match_path {
+        policy.match_path = Some(openapi::policy::Policy::path_regex("--match-path", r)?);
+    }
+    if let Some(r) = &args.exclude_path {
+        policy.exclude_path = Some(openapi::policy::Policy::path_regex("--exclude-path", r)?);
+    }
+    for (file, level) in
+        [(&args.err_ignore, Some(Level::Error)), (&args.warn_ignore, Some(Level::Warning)), (&args.ignore, None)]
+    {
+        if let Some(path) = file {
+            policy.add_ignore_file(level, &read_text(path)?);
+        }
+    }
+    if let Some(path) = &args.severity_levels {
+        policy.add_levels_file(path, &read_text(path)?)?;
+    }
+    Ok(policy)
 }
 
 /// OpenAPI diff: report changes at or above `min_level`; with `fail_on`, exit 1 when a change
@@ -271,12 +305,19 @@ fn openapi_report(
     format: Format,
     min_level: Level,
     fail_on: Option<Level>,
+    args: &OpenApiArgs,
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
+    let policy = openapi_policy(args)?;
     let (new_spec, old_spec) = rayon_join(|| openapi::load_input(new), || openapi::load_input(old));
     let (new_spec, old_spec) = (new_spec?, old_spec?);
-    let full = openapi::changelog(&old_spec, &new_spec, &openapi::diff::Options::default());
-    let findings = full.findings.into_iter().filter(|f| f.level >= min_level).collect();
+    let options = openapi::diff::Options {
+        deprecation_days_beta: args.deprecation_days_beta,
+        deprecation_days_stable: args.deprecation_days_stable,
+        ..openapi::diff::Options::default()
+    };
+    let full = openapi::changelog(&old_spec, &new_spec, &options);
+    let findings = policy.apply(full.findings).into_iter().filter(|f| f.level >= min_level).collect();
     let report = Report::new(findings, full.summary.files_checked);
     format.renderer().render(&report, stdout)?;
     Ok(match fail_on {
@@ -313,12 +354,7 @@ fn rules(version: ConfigVersionArg, stdout: &mut dyn Write) -> Result<(), CliErr
         let cats = if rule.is_deprecated() {
             format!("deprecated -> {}", rule.replacement_ids(version).join(","))
         } else {
-            rule.membership
-                .categories(version)
-                .iter()
-                .map(|c| c.id())
-                .collect::<Vec<_>>()
-                .join(",")
+            rule.membership.categories(version).iter().map(|c| c.id()).collect::<Vec<_>>().join(",")
         };
         writeln!(stdout, "{:<48} {:<32} {}", rule.id, cats, rule.purpose)?;
     }

@@ -18,11 +18,7 @@ fn sg(args: &[&str]) -> Output {
     argv.extend(args.iter().map(|a| a.into()));
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run(argv, &mut out, &mut err);
-    Output {
-        code,
-        stdout: String::from_utf8(out).unwrap(),
-        stderr: String::from_utf8(err).unwrap(),
-    }
+    Output { code, stdout: String::from_utf8(out).unwrap(), stderr: String::from_utf8(err).unwrap() }
 }
 
 fn write(dir: &Path, rel: &str, text: &[u8]) {
@@ -49,11 +45,7 @@ fn exit_0_when_nothing_breaks() {
     let (_tmp, prev, cur) = pair(ORDER_V1, ORDER_V1);
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_eq!(out.code, EXIT_OK, "{}", out.stderr);
-    assert!(
-        out.stdout.contains("No changes found (1 files checked)"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("No changes found (1 files checked)"), "{}", out.stdout);
 }
 
 #[test]
@@ -68,11 +60,7 @@ fn exit_1_with_findings_in_text_and_json() {
         "{}",
         out.stdout
     );
-    assert!(
-        out.stdout.contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"), "{}", out.stdout);
 
     let out = sg(&["breaking", &cur, "--against", &prev, "--format", "json"]);
     assert_eq!(out.code, EXIT_BREAKING);
@@ -80,25 +68,12 @@ fn exit_1_with_findings_in_text_and_json() {
     let findings = doc["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 2);
     let f = &findings[1];
-    for key in [
-        "rule",
-        "level",
-        "path",
-        "start_line",
-        "start_column",
-        "end_line",
-        "end_column",
-        "message",
-    ] {
+    for key in ["rule", "level", "path", "start_line", "start_column", "end_line", "end_column", "message"] {
         assert!(f.get(key).is_some(), "missing {key} in {f}");
     }
     assert_eq!(f["rule"], "FIELD_SAME_TYPE");
     assert_eq!(
-        (
-            f["start_line"].as_u64(),
-            f["start_column"].as_u64(),
-            f["end_column"].as_u64()
-        ),
+        (f["start_line"].as_u64(), f["start_column"].as_u64(), f["end_column"].as_u64()),
         (Some(6), Some(3), Some(8))
     );
     assert_eq!(doc["summary"]["errors"], 2);
@@ -109,25 +84,12 @@ fn config_flag_replaces_the_rule_selection() {
     let (tmp, prev, cur) = pair(ORDER_V1, ORDER_V2);
     let config = tmp.path().join("wire.yaml");
     std::fs::write(&config, "version: v2\nbreaking:\n  use: [WIRE]\n").unwrap();
-    let out = sg(&[
-        "breaking",
-        &cur,
-        "--against",
-        &prev,
-        "--config",
-        &config.display().to_string(),
-        "--format",
-        "json",
-    ]);
+    let out =
+        sg(&["breaking", &cur, "--against", &prev, "--config", &config.display().to_string(), "--format", "json"]);
     assert_eq!(out.code, EXIT_BREAKING);
     // int64 -> int32 is wire compatible; deleting without reserving the number is not.
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let rules: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
     assert_eq!(rules, ["FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED"]);
 }
 
@@ -177,20 +139,14 @@ fn exit_2_for_a_syntax_error_with_file_line_column() {
 
 #[test]
 fn exit_2_for_an_unresolvable_import() {
-    let (_tmp, prev, cur) = pair(
-        ORDER_V1,
-        "syntax = \"proto3\";\nimport \"acme/missing.proto\";\nmessage Order {}\n",
-    );
+    let (_tmp, prev, cur) = pair(ORDER_V1, "syntax = \"proto3\";\nimport \"acme/missing.proto\";\nmessage Order {}\n");
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_input_error(&out, "order.proto:2:1: import \"acme/missing.proto\" was not found");
 }
 
 #[test]
 fn exit_2_for_an_undefined_type() {
-    let (_tmp, prev, cur) = pair(
-        ORDER_V1,
-        "syntax = \"proto3\";\nmessage Order {\n  Money total = 1;\n}\n",
-    );
+    let (_tmp, prev, cur) = pair(ORDER_V1, "syntax = \"proto3\";\nmessage Order {\n  Money total = 1;\n}\n");
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_input_error(&out, "order.proto:3:3: field total: type \"Money\" is not defined");
 }
@@ -212,11 +168,7 @@ fn exit_2_for_non_utf8_input() {
 #[test]
 fn exit_2_for_a_bad_buf_yaml() {
     let (tmp, prev, cur) = pair(ORDER_V1, ORDER_V1);
-    write(
-        tmp.path(),
-        "current/buf.yaml",
-        b"version: v1\nbreaking:\n  use: [NOT_A_RULE]\n",
-    );
+    write(tmp.path(), "current/buf.yaml", b"version: v1\nbreaking:\n  use: [NOT_A_RULE]\n");
     let out = sg(&["breaking", &cur, "--against", &prev]);
     assert_input_error(&out, "unknown rule or category \"NOT_A_RULE\"");
 }
@@ -224,10 +176,7 @@ fn exit_2_for_a_bad_buf_yaml() {
 #[test]
 fn exit_2_for_bad_usage() {
     assert_eq!(sg(&["breaking", "x"]).code, EXIT_INPUT);
-    assert_eq!(
-        sg(&["breaking", "x", "--against", "y", "--format", "yaml"]).code,
-        EXIT_INPUT
-    );
+    assert_eq!(sg(&["breaking", "x", "--against", "y", "--format", "yaml"]).code, EXIT_INPUT);
     assert_eq!(sg(&["no-such-command"]).code, EXIT_INPUT);
 }
 
@@ -236,16 +185,11 @@ fn rules_lists_the_catalogue() {
     let out = sg(&["rules"]);
     assert_eq!(out.code, EXIT_OK);
     assert!(
-        out.stdout
-            .lines()
-            .any(|l| l.starts_with("FIELD_NO_DELETE ") && l.contains("CSR,FILE,PACKAGE")),
+        out.stdout.lines().any(|l| l.starts_with("FIELD_NO_DELETE ") && l.contains("CSR,FILE,PACKAGE")),
         "{}",
         out.stdout
     );
-    assert!(
-        !out.stdout.contains("FIELD_SAME_LABEL"),
-        "deprecated v1 rules are not listed for v2"
-    );
+    assert!(!out.stdout.contains("FIELD_SAME_LABEL"), "deprecated v1 rules are not listed for v2");
     let v1 = sg(&["rules", "--config-version", "v1"]);
     assert!(v1.stdout.contains("FIELD_SAME_LABEL"));
 }
@@ -276,40 +220,21 @@ fn git_revisions_as_inputs_and_baselines() {
     let before = std::env::current_dir().unwrap();
     std::env::set_current_dir(repo).unwrap();
     let against_head = sg(&["breaking", "schemas/proto", "--against", "git:HEAD:schemas/proto"]);
-    let head_vs_head = sg(&[
-        "breaking",
-        "git:HEAD:schemas/proto",
-        "--against",
-        "git:HEAD:schemas/proto",
-    ]);
+    let head_vs_head = sg(&["breaking", "git:HEAD:schemas/proto", "--against", "git:HEAD:schemas/proto"]);
     let single = sg(&[
         "breaking",
         "schemas/proto/acme/orders/v1/order.proto",
         "--against",
         "git:HEAD:schemas/proto/acme/orders/v1/order.proto",
     ]);
-    let bad_rev = sg(&[
-        "breaking",
-        "schemas/proto",
-        "--against",
-        "git:no-such-branch:schemas/proto",
-    ]);
+    let bad_rev = sg(&["breaking", "schemas/proto", "--against", "git:no-such-branch:schemas/proto"]);
     let bad_path = sg(&["breaking", "schemas/proto", "--against", "git:HEAD:nowhere"]);
     std::env::set_current_dir(before).unwrap();
     // The work tree is untouched by reading the baseline.
-    assert_eq!(
-        std::fs::read_to_string(repo.join("schemas/proto/acme/orders/v1/order.proto")).unwrap(),
-        ORDER_V2
-    );
+    assert_eq!(std::fs::read_to_string(repo.join("schemas/proto/acme/orders/v1/order.proto")).unwrap(), ORDER_V2);
 
     assert_eq!(against_head.code, EXIT_BREAKING, "{}", against_head.stderr);
-    assert!(
-        against_head
-            .stdout
-            .contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"),
-        "{}",
-        against_head.stdout
-    );
+    assert!(against_head.stdout.contains("acme/orders/v1/order.proto:6:3: FIELD_SAME_TYPE"), "{}", against_head.stdout);
     assert_eq!(head_vs_head.code, EXIT_OK, "{}", head_vs_head.stderr);
     assert_eq!(single.code, EXIT_BREAKING, "{}", single.stderr);
     assert_input_error(&bad_rev, "git revision `no-such-branch`: no such revision");

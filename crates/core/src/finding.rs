@@ -37,12 +37,7 @@ pub struct Location {
 
 impl Location {
     /// The "no location" value.
-    pub const NONE: Location = Location {
-        start_line: 0,
-        start_column: 0,
-        end_line: 0,
-        end_column: 0,
-    };
+    pub const NONE: Location = Location { start_line: 0, start_column: 0, end_line: 0, end_column: 0 };
 
     /// True when this is the "no location" value.
     pub fn is_none(&self) -> bool {

@@ -40,10 +40,7 @@ impl InputSpec {
                 Some(i) => (&rest[..i], rest[i + 1..].trim_matches('/')),
                 None => (rest, ""),
             };
-            return InputSpec::Git {
-                rev: rev.to_string(),
-                subdir: subdir.to_string(),
-            };
+            return InputSpec::Git { rev: rev.to_string(), subdir: subdir.to_string() };
         }
         InputSpec::Path(PathBuf::from(text))
     }
@@ -97,14 +94,9 @@ impl SourceSet {
 
 fn io_err(path: &Path, source: std::io::Error) -> SourceError {
     if source.kind() == std::io::ErrorKind::NotFound {
-        SourceError::NotFound {
-            path: path.display().to_string(),
-        }
+        SourceError::NotFound { path: path.display().to_string() }
     } else {
-        SourceError::Io {
-            path: path.display().to_string(),
-            source,
-        }
+        SourceError::Io { path: path.display().to_string(), source }
     }
 }
 
@@ -114,28 +106,16 @@ fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Resul
     let (root, single_file) = if meta.is_dir() {
         (path.to_path_buf(), None)
     } else {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         (parent.to_path_buf(), Some(name))
     };
-    let mut set = SourceSet {
-        name: root.display().to_string(),
-        single_file: single_file.clone(),
-        ..SourceSet::default()
-    };
+    let mut set =
+        SourceSet { name: root.display().to_string(), single_file: single_file.clone(), ..SourceSet::default() };
     let mut found = Vec::new();
     walk(&root, "", &mut found)?;
     found.sort();
-    for rel in found
-        .into_iter()
-        .filter(|rel| keep(rel) || single_file.as_deref() == Some(rel.as_str()))
-    {
+    for rel in found.into_iter().filter(|rel| keep(rel) || single_file.as_deref() == Some(rel.as_str())) {
         let full = root.join(&rel);
         let bytes = std::fs::read(&full).map_err(|e| io_err(&full, e))?;
         set.files.push(SourceFile { path: rel, bytes });
@@ -143,10 +123,7 @@ fn load_path(path: &Path, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Resul
     for name in extras {
         let full = root.join(name);
         if let Ok(bytes) = std::fs::read(&full) {
-            set.extras.push(SourceFile {
-                path: (*name).to_string(),
-                bytes,
-            });
+            set.extras.push(SourceFile { path: (*name).to_string(), bytes });
         }
     }
     Ok(set)
@@ -160,11 +137,7 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), SourceErr
         if name.starts_with('.') {
             continue;
         }
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let file_type = std::fs::metadata(entry.path()).map_err(|e| io_err(&entry.path(), e))?;
         if file_type.is_dir() {
             walk(&entry.path(), &rel, out)?;
@@ -176,59 +149,39 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), SourceErr
 }
 
 fn git(args: &[&str], rev: &str) -> Result<Vec<u8>, SourceError> {
-    let output = Command::new("git").args(args).output().map_err(|e| SourceError::Git {
-        rev: rev.to_string(),
-        message: format!("cannot run git: {e}"),
-    })?;
+    let output = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| SourceError::Git { rev: rev.to_string(), message: format!("cannot run git: {e}") })?;
     if !output.status.success() {
         let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(SourceError::Git {
-            rev: rev.to_string(),
-            message,
-        });
+        return Err(SourceError::Git { rev: rev.to_string(), message });
     }
     Ok(output.stdout)
 }
 
 fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str]) -> Result<SourceSet, SourceError> {
-    let display = if subdir.is_empty() {
-        format!("git:{rev}")
-    } else {
-        format!("git:{rev}:{subdir}")
-    };
-    let no_such = || SourceError::Git {
-        rev: rev.to_string(),
-        message: "no such revision in this repository".to_string(),
-    };
+    let display = if subdir.is_empty() { format!("git:{rev}") } else { format!("git:{rev}:{subdir}") };
+    let no_such =
+        || SourceError::Git { rev: rev.to_string(), message: "no such revision in this repository".to_string() };
     // Resolve first: a suffix like ^{commit} would become search text in `:/<text>`.
     let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| no_such())?;
     let sha = String::from_utf8_lossy(&resolved).trim().to_string();
     git(&["rev-parse", "--verify", "--quiet", &format!("{sha}^{{commit}}")], rev).map_err(|_| no_such())?;
     let (shown_rev, rev) = (rev, sha.as_str());
     // git paths are relative to the repository top, whatever the current directory.
-    let treeish = if subdir.is_empty() {
-        format!("{rev}:")
-    } else {
-        format!("{rev}:{subdir}")
-    };
+    let treeish = if subdir.is_empty() { format!("{rev}:") } else { format!("{rev}:{subdir}") };
     let kind = git(&["cat-file", "-t", &treeish], rev).map_err(|_| SourceError::Git {
         rev: shown_rev.to_string(),
         message: format!("path `{subdir}` does not exist in that revision"),
     })?;
-    let mut set = SourceSet {
-        name: display,
-        ..SourceSet::default()
-    };
+    let mut set = SourceSet { name: display, ..SourceSet::default() };
     let mut treeish = treeish;
     if String::from_utf8_lossy(&kind).trim() == "blob" {
         // A single file: its folder in that revision is the import root.
         let (parent, name) = subdir.rsplit_once('/').unwrap_or(("", subdir));
         set.single_file = Some(name.to_string());
-        set.name = if parent.is_empty() {
-            format!("git:{shown_rev}")
-        } else {
-            format!("git:{shown_rev}:{parent}")
-        };
+        set.name = if parent.is_empty() { format!("git:{shown_rev}") } else { format!("git:{shown_rev}:{parent}") };
         treeish = format!("{rev}:{parent}");
     }
     let listing = git(&["ls-tree", "-r", "-z", "--full-tree", &treeish], rev)?;
@@ -252,11 +205,7 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
     }
     for (path, bytes, extra) in cat_batch(rev, wanted)? {
         let file = SourceFile { path, bytes };
-        if extra {
-            set.extras.push(file)
-        } else {
-            set.files.push(file)
-        }
+        if extra { set.extras.push(file) } else { set.files.push(file) }
     }
     set.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(set)
@@ -264,11 +213,9 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
 
 /// Reads one file of a git revision (path relative to the repository top).
 pub fn read_git_file(rev: &str, path: &str) -> Result<Vec<u8>, SourceError> {
-    let resolved =
-        git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| SourceError::Git {
-            rev: rev.to_string(),
-            message: "no such revision in this repository".to_string(),
-        })?;
+    let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| {
+        SourceError::Git { rev: rev.to_string(), message: "no such revision in this repository".to_string() }
+    })?;
     let sha = String::from_utf8_lossy(&resolved).trim().to_string();
     git(&["cat-file", "blob", &format!("{sha}:{path}")], rev).map_err(|_| SourceError::Git {
         rev: rev.to_string(),
@@ -278,10 +225,7 @@ pub fn read_git_file(rev: &str, path: &str) -> Result<Vec<u8>, SourceError> {
 
 /// Reads many blobs through one `git cat-file --batch` process.
 fn cat_batch(rev: &str, wanted: Vec<(String, String, bool)>) -> Result<Vec<(String, Vec<u8>, bool)>, SourceError> {
-    let fail = |message: String| SourceError::Git {
-        rev: rev.to_string(),
-        message,
-    };
+    let fail = |message: String| SourceError::Git { rev: rev.to_string(), message };
     let mut child = Command::new("git")
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -325,24 +269,12 @@ mod tests {
 
     #[test]
     fn parses_git_specs() {
-        assert_eq!(
-            InputSpec::parse("git:main"),
-            InputSpec::Git {
-                rev: "main".into(),
-                subdir: String::new()
-            }
-        );
+        assert_eq!(InputSpec::parse("git:main"), InputSpec::Git { rev: "main".into(), subdir: String::new() });
         assert_eq!(
             InputSpec::parse("git:HEAD~1:schemas/proto/"),
-            InputSpec::Git {
-                rev: "HEAD~1".into(),
-                subdir: "schemas/proto".into()
-            }
+            InputSpec::Git { rev: "HEAD~1".into(), subdir: "schemas/proto".into() }
         );
-        assert_eq!(
-            InputSpec::parse("schemas/proto"),
-            InputSpec::Path("schemas/proto".into())
-        );
+        assert_eq!(InputSpec::parse("schemas/proto"), InputSpec::Path("schemas/proto".into()));
     }
 
     #[test]
@@ -353,12 +285,8 @@ mod tests {
         std::fs::write(dir.path().join("a.proto"), "a").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "n").unwrap();
         std::fs::write(dir.path().join("buf.yaml"), "version: v2").unwrap();
-        let set = SourceSet::load(
-            &InputSpec::Path(dir.path().into()),
-            &|p| p.ends_with(".proto"),
-            &["buf.yaml"],
-        )
-        .unwrap();
+        let set =
+            SourceSet::load(&InputSpec::Path(dir.path().into()), &|p| p.ends_with(".proto"), &["buf.yaml"]).unwrap();
         let paths: Vec<_> = set.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a.proto", "b/x.proto"]);
         assert!(set.extra("buf.yaml").is_some());

@@ -21,7 +21,9 @@ fn scaled(source: &str, copies: usize, changed: bool) -> String {
     let rename = |text: &str, i: usize| {
         let mut t = text.replace("/orders", &format!("/orders{i}"));
         for n in names {
-            t = t.replace(&format!("schemas/{n}\""), &format!("schemas/{n}{i}\"")).replace(&format!("    {n}:\n"), &format!("    {n}{i}:\n"));
+            t = t
+                .replace(&format!("schemas/{n}\""), &format!("schemas/{n}{i}\""))
+                .replace(&format!("    {n}:\n"), &format!("    {n}{i}:\n"));
         }
         t.replace("operationId: ", &format!("operationId: c{i}"))
     };
@@ -35,7 +37,9 @@ fn scaled(source: &str, copies: usize, changed: bool) -> String {
     for i in 0..copies {
         let mut s = rename(schemas, i);
         if changed && i % 50 == 0 {
-            s = s.replace("maxLength: 500", "maxLength: 400").replace("enum: [pending, confirmed, shipped, cancelled]", "enum: [pending, confirmed, shipped]");
+            s = s
+                .replace("maxLength: 500", "maxLength: 400")
+                .replace("enum: [pending, confirmed, shipped, cancelled]", "enum: [pending, confirmed, shipped]");
         }
         out.push_str(&s);
     }

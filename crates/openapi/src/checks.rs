@@ -526,9 +526,6 @@ mod tests {
     #[test]
     fn catalogue_is_sorted_for_binary_search() {
         assert!(super::CHECKS.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(
-            super::level_of("request-parameter-removed"),
-            Some(schemagate_core::Level::Warning)
-        );
+        assert_eq!(super::level_of("request-parameter-removed"), Some(schemagate_core::Level::Warning));
     }
 }

@@ -33,9 +33,7 @@ pub fn is_openapi_input(spec: &InputSpec) -> bool {
         InputSpec::Path(p) => p.is_file() && std::fs::read(p).map(|b| looks_like_openapi(&b)).unwrap_or(false),
         InputSpec::Git { rev, subdir } => {
             !subdir.is_empty()
-                && schemagate_core::source::read_git_file(rev, subdir)
-                    .map(|b| looks_like_openapi(&b))
-                    .unwrap_or(false)
+                && schemagate_core::source::read_git_file(rev, subdir).map(|b| looks_like_openapi(&b)).unwrap_or(false)
         }
     }
 }
@@ -53,3 +51,4 @@ pub fn changelog(old: &Spec, new: &Spec, options: &diff::Options) -> Report {
     let findings: Vec<Finding> = diff::diff(old, new, options);
     Report::new(findings, new.files.len())
 }
+pub mod policy;

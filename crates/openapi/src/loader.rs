@@ -32,11 +32,7 @@ pub struct DiskFetch;
 impl Fetch for DiskFetch {
     fn fetch(&self, path: &str) -> Result<Vec<u8>, String> {
         std::fs::read(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "no such file".to_string()
-            } else {
-                e.to_string()
-            }
+            if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { e.to_string() }
         })
     }
 }
@@ -139,32 +135,18 @@ fn canonical_list(node: Option<&Node>) -> Option<Vec<String>> {
 }
 
 fn string_list(node: Option<&Node>) -> Vec<String> {
-    node.map(|n| n.items().iter().filter_map(|i| i.str().map(str::to_string)).collect())
-        .unwrap_or_default()
+    node.map(|n| n.items().iter().filter_map(|i| i.str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 fn ext(node: &Node, key: &str) -> Option<String> {
     node.get(key).map(|v| match &v.value {
         Value::String(s) => s.clone(),
-        other => Node {
-            value: other.clone(),
-            pos: v.pos,
-            key_pos: None,
-        }
-        .canonical(),
+        other => Node { value: other.clone(), pos: v.pos, key_pos: None }.canonical(),
     })
 }
 
-const ANNOTATIONS: [&str; 8] = [
-    "title",
-    "description",
-    "example",
-    "examples",
-    "$comment",
-    "externalDocs",
-    "deprecated",
-    "xml",
-];
+const ANNOTATIONS: [&str; 8] =
+    ["title", "description", "example", "examples", "$comment", "externalDocs", "deprecated", "xml"];
 
 impl<'f> Builder<'f> {
     fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
@@ -183,24 +165,14 @@ impl<'f> Builder<'f> {
         }
         let bytes = self.fetch.fetch(path).map_err(|e| match from {
             Some((file, pos)) => self.error(file, pos, format!("$ref to \"{path}\": {e}")),
-            None => LoadError {
-                path: self.fetch.display(path),
-                line: 1,
-                column: 1,
-                message: e,
-            },
+            None => LoadError { path: self.fetch.display(path), line: 1, column: 1, message: e },
         })?;
         let display = self.fetch.display(path);
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let before = &bytes[..e.valid_up_to()];
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-            LoadError {
-                path: display.clone(),
-                line,
-                column,
-                message: "file is not valid UTF-8".into(),
-            }
+            LoadError { path: display.clone(), line, column, message: "file is not valid UTF-8".into() }
         })?;
         let root = yaml::parse(text).map_err(|e| LoadError {
             path: display.clone(),
@@ -251,10 +223,7 @@ impl<'f> Builder<'f> {
     }
 
     fn loc(&self, file: usize, node: &Node) -> Loc {
-        Loc {
-            file,
-            pos: node.report_pos(),
-        }
+        Loc { file, pos: node.report_pos() }
     }
 
     fn schema(&mut self, file: usize, node: &Node, pointer: &str) -> Result<SchemaId, LoadError> {
@@ -316,10 +285,7 @@ impl<'f> Builder<'f> {
         if let Some(map) = node.get(key) {
             for (name, child) in map.entries() {
                 if matches!(child.value, Value::Map(_)) {
-                    out.insert(
-                        name.clone(),
-                        self.schema(file, child, &format!("{pointer}/{key}/{}", escape(name)))?,
-                    );
+                    out.insert(name.clone(), self.schema(file, child, &format!("{pointer}/{key}/{}", escape(name)))?);
                 }
             }
         }
@@ -342,18 +308,10 @@ impl<'f> Builder<'f> {
 
     fn build_schema(&mut self, file: usize, node: &Node, pointer: &str) -> Result<Schema, LoadError> {
         let num = |k: &str| node.get(k).and_then(Node::as_f64);
-        let count = |k: &str| {
-            node.get(k)
-                .and_then(Node::as_f64)
-                .filter(|v| *v >= 0.0)
-                .map(|v| v as u64)
-        };
+        let count = |k: &str| node.get(k).and_then(Node::as_f64).filter(|v| *v >= 0.0).map(|v| v as u64);
         let string = |k: &str| node.get(k).and_then(Node::str).map(str::to_string);
         let flag = |k: &str| node.get(k).and_then(Node::as_bool).unwrap_or(false);
-        let mut s = Schema {
-            loc: self.loc(file, node),
-            ..Schema::default()
-        };
+        let mut s = Schema { loc: self.loc(file, node), ..Schema::default() };
         match node.get("type").map(|t| &t.value) {
             Some(Value::String(t)) => s.types = vec![t.clone()],
             Some(Value::Seq(items)) => s.types = items.iter().filter_map(|i| i.str().map(str::to_string)).collect(),
@@ -412,18 +370,11 @@ impl<'f> Builder<'f> {
         s.deprecated = flag("deprecated");
         if let Some(d) = node.get("discriminator") {
             s.discriminator = Some(Discriminator {
-                property_name: d
-                    .get("propertyName")
-                    .and_then(Node::str)
-                    .unwrap_or_default()
-                    .to_string(),
+                property_name: d.get("propertyName").and_then(Node::str).unwrap_or_default().to_string(),
                 mapping: d
                     .get("mapping")
                     .map(|m| {
-                        m.entries()
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.str().unwrap_or_default().to_string()))
-                            .collect()
+                        m.entries().iter().map(|(k, v)| (k.clone(), v.str().unwrap_or_default().to_string())).collect()
                     })
                     .unwrap_or_default(),
             });
@@ -435,11 +386,7 @@ impl<'f> Builder<'f> {
         s.then_schema = self.sub(file, node, pointer, "then")?;
         s.else_schema = self.sub(file, node, pointer, "else")?;
         if let Some(dr) = node.get("dependentRequired") {
-            s.dependent_required = dr
-                .entries()
-                .iter()
-                .map(|(k, v)| (k.clone(), string_list(Some(v))))
-                .collect();
+            s.dependent_required = dr.entries().iter().map(|(k, v)| (k.clone(), string_list(Some(v)))).collect();
         }
         s.dependent_schemas = self.sub_map(file, node, pointer, "dependentSchemas")?;
         s.pattern_properties = self.sub_map(file, node, pointer, "patternProperties")?;
@@ -452,10 +399,8 @@ impl<'f> Builder<'f> {
         s.extensible_enum = canonical_list(node.get("x-extensible-enum"));
         s.stability = ext(node, "x-stability-level");
         s.sunset = ext(node, "x-sunset");
-        s.annotation_only = node
-            .entries()
-            .iter()
-            .all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        s.annotation_only =
+            node.entries().iter().all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
         Ok(s)
     }
 
@@ -516,13 +461,7 @@ impl<'f> Builder<'f> {
                 Some(s) if matches!(s.value, Value::Map(_)) => Some(self.schema(file, s, &format!("{p}/schema"))?),
                 _ => None,
             };
-            out.insert(
-                name.clone(),
-                MediaType {
-                    schema,
-                    loc: self.loc(file, mt),
-                },
-            );
+            out.insert(name.clone(), MediaType { schema, loc: self.loc(file, mt) });
         }
         Ok(out)
     }
@@ -535,9 +474,8 @@ impl<'f> Builder<'f> {
         from_path_item: bool,
     ) -> Result<Option<Parameter>, LoadError> {
         let (file, root, pointer) = self.deref(file, node, pointer)?;
-        let Some(p) = pointer_get(&root, &pointer)
-            .cloned()
-            .or_else(|| (node.get("$ref").is_none()).then(|| node.clone()))
+        let Some(p) =
+            pointer_get(&root, &pointer).cloned().or_else(|| (node.get("$ref").is_none()).then(|| node.clone()))
         else {
             return Ok(None);
         };
@@ -568,12 +506,7 @@ impl<'f> Builder<'f> {
         node.map(|list| {
             list.items()
                 .iter()
-                .map(|req| {
-                    req.entries()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), string_list(Some(v))))
-                        .collect()
-                })
+                .map(|req| req.entries().iter().map(|(k, v)| (k.clone(), string_list(Some(v)))).collect())
                 .collect()
         })
     }
@@ -650,14 +583,7 @@ impl<'f> Builder<'f> {
                         );
                     }
                 }
-                op.responses.insert(
-                    status.clone(),
-                    Response {
-                        content,
-                        headers,
-                        loc: self.loc(file, r),
-                    },
-                );
+                op.responses.insert(status.clone(), Response { content, headers, loc: self.loc(file, r) });
             }
         }
         Ok(op)
@@ -667,11 +593,9 @@ impl<'f> Builder<'f> {
         let file = self.document(main, None)?;
         let root = self.docs[file].clone();
         let version = match (root.get("openapi"), root.get("swagger")) {
-            (Some(v), _) => v
-                .str()
-                .map(str::to_string)
-                .or_else(|| v.as_f64().map(|f| f.to_string()))
-                .unwrap_or_default(),
+            (Some(v), _) => {
+                v.str().map(str::to_string).or_else(|| v.as_f64().map(|f| f.to_string())).unwrap_or_default()
+            }
             (None, Some(v)) => {
                 return Err(self.error(
                     file,
@@ -683,19 +607,12 @@ impl<'f> Builder<'f> {
         };
         if !version.starts_with("3.") {
             let pos = root.get("openapi").map(Node::report_pos).unwrap_or(root.pos);
-            return Err(self.error(
-                file,
-                pos,
-                format!("OpenAPI {version} is not supported (3.0 and 3.1 are)"),
-            ));
+            return Err(self.error(file, pos, format!("OpenAPI {version} is not supported (3.0 and 3.1 are)")));
         }
         self.spec.openapi_version = version;
         self.spec.root_loc = Loc { file, pos: root.pos };
-        self.spec.info_version = root
-            .get("info")
-            .and_then(|i| i.get("version"))
-            .and_then(Node::str)
-            .map(str::to_string);
+        self.spec.info_version =
+            root.get("info").and_then(|i| i.get("version")).and_then(Node::str).map(str::to_string);
         self.spec.security = Self::security(root.get("security")).unwrap_or_default();
         if let Some(tags) = root.get("tags") {
             for t in tags.items() {
@@ -739,9 +656,7 @@ impl<'f> Builder<'f> {
                     }
                     let kind = scheme.get("type").and_then(Node::str).unwrap_or_default().to_string();
                     let loc = self.loc(sfile, &scheme);
-                    self.spec
-                        .security_schemes
-                        .insert(name.clone(), SecurityScheme { kind, loc, flows });
+                    self.spec.security_schemes.insert(name.clone(), SecurityScheme { kind, loc, flows });
                 }
             }
             if let Some(schemas) = components.get("schemas") {
@@ -810,10 +725,7 @@ mod tests {
 
     #[test]
     fn paths_join_and_normalize() {
-        assert_eq!(
-            join_path("specs/api.yaml", "schemas/order.yaml"),
-            "specs/schemas/order.yaml"
-        );
+        assert_eq!(join_path("specs/api.yaml", "schemas/order.yaml"), "specs/schemas/order.yaml");
         assert_eq!(join_path("specs/api.yaml", "../common/money.yaml"), "common/money.yaml");
         assert_eq!(join_path("/abs/api.yaml", "./x.yaml"), "/abs/x.yaml");
         assert_eq!(unescape("~1orders~1%7Bid%7D"), "/orders/{id}");

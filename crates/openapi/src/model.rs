@@ -228,11 +228,7 @@ pub fn normalize_path(path: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('/');
-    if trimmed.is_empty() {
-        "/".to_string()
-    } else {
-        trimmed.to_string()
-    }
+    if trimmed.is_empty() { "/".to_string() } else { trimmed.to_string() }
 }
 
 /// Names of the `{params}` of a path template, in order.

@@ -121,9 +121,7 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
     }
     let numeric = text.trim_start_matches(['-', '+']);
     let looks_numeric = numeric.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && numeric
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
+        && numeric.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'));
     if looks_numeric {
         if let Some(hex) = numeric.strip_prefix("0x").and_then(|h| i64::from_str_radix(h, 16).ok()) {
             let v = if text.starts_with('-') { -hex } else { hex };
@@ -158,92 +156,60 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     let mut root: Option<Node> = None;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| ParseError {
-            pos: Pos {
-                line: e.marker().line() as u32,
-                column: e.marker().col() as u32 + 1,
-            },
+            pos: Pos { line: e.marker().line() as u32, column: e.marker().col() as u32 + 1 },
             message: e.info().to_string(),
         })?;
-        let pos = Pos {
-            line: span.start.line() as u32,
-            column: span.start.col() as u32 + 1,
-        };
+        let pos = Pos { line: span.start.line() as u32, column: span.start.col() as u32 + 1 };
         let node = match event {
             Event::Scalar(text, style, anchor, _) => {
-                let node = Node {
-                    value: scalar(&text, style),
-                    pos,
-                    key_pos: None,
-                };
+                let node = Node { value: scalar(&text, style), pos, key_pos: None };
                 if anchor > 0 {
                     anchors.insert(anchor, node.clone());
                 }
                 Some((node, anchor))
             }
             Event::Alias(id) => {
-                let node = anchors.get(&id).cloned().ok_or_else(|| ParseError {
-                    pos,
-                    message: "unknown alias".into(),
-                })?;
+                let node =
+                    anchors.get(&id).cloned().ok_or_else(|| ParseError { pos, message: "unknown alias".into() })?;
                 count += size(&node);
                 Some((node, 0))
             }
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ParseError {
-                        pos,
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    });
+                    return Err(ParseError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
                 }
                 stack.push(Frame::Seq(Vec::new(), pos, anchor));
                 None
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ParseError {
-                        pos,
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    });
+                    return Err(ParseError { pos, message: format!("nesting deeper than {MAX_DEPTH} levels") });
                 }
                 stack.push(Frame::Map(Vec::new(), pos, None, anchor));
                 None
             }
             Event::SequenceEnd => match stack.pop() {
                 Some(Frame::Seq(items, start, anchor)) => {
-                    let node = Node {
-                        value: Value::Seq(items),
-                        pos: start,
-                        key_pos: None,
-                    };
+                    let node = Node { value: Value::Seq(items), pos: start, key_pos: None };
                     if anchor > 0 {
                         anchors.insert(anchor, node.clone());
                     }
                     Some((node, anchor))
                 }
                 _ => {
-                    return Err(ParseError {
-                        pos,
-                        message: "unbalanced sequence".into(),
-                    });
+                    return Err(ParseError { pos, message: "unbalanced sequence".into() });
                 }
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(entries, start, _, anchor)) => {
-                    let node = Node {
-                        value: Value::Map(entries),
-                        pos: start,
-                        key_pos: None,
-                    };
+                    let node = Node { value: Value::Map(entries), pos: start, key_pos: None };
                     if anchor > 0 {
                         anchors.insert(anchor, node.clone());
                     }
                     Some((node, anchor))
                 }
                 _ => {
-                    return Err(ParseError {
-                        pos,
-                        message: "unbalanced mapping".into(),
-                    });
+                    return Err(ParseError { pos, message: "unbalanced mapping".into() });
                 }
             },
             Event::DocumentEnd if root.is_some() => break,
@@ -252,10 +218,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         let Some((mut node, _)) = node else { continue };
         count += 1;
         if count > MAX_NODES {
-            return Err(ParseError {
-                pos,
-                message: "document too large (alias expansion?)".into(),
-            });
+            return Err(ParseError { pos, message: "document too large (alias expansion?)".into() });
         }
         match stack.last_mut() {
             None => {
@@ -280,10 +243,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
                 }
                 Some((key, key_pos)) => {
                     if entries.iter().any(|(k, _)| *k == key) {
-                        return Err(ParseError {
-                            pos: key_pos,
-                            message: format!("duplicate key \"{key}\""),
-                        });
+                        return Err(ParseError { pos: key_pos, message: format!("duplicate key \"{key}\"") });
                     }
                     node.key_pos = Some(key_pos);
                     entries.push((key, node));
@@ -291,11 +251,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
             },
         }
     }
-    Ok(root.unwrap_or(Node {
-        value: Value::Null,
-        pos: Pos { line: 1, column: 1 },
-        key_pos: None,
-    }))
+    Ok(root.unwrap_or(Node { value: Value::Null, pos: Pos { line: 1, column: 1 }, key_pos: None }))
 }
 
 fn size(node: &Node) -> usize {

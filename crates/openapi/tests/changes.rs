@@ -12,7 +12,9 @@ fn orders_v1_to_v2() {
     let new = load(&DiskFetch, &root.join("fixtures/orders-v2.yaml").display().to_string()).unwrap();
     let options = diff::Options { today: diff::parse_date("2026-11-25").unwrap(), ..diff::Options::default() };
     let mut findings = diff::diff(&old, &new, &options);
-    findings.sort_by(|a, b| (a.rule.as_str(), a.api_path.as_deref(), &a.message).cmp(&(b.rule.as_str(), b.api_path.as_deref(), &b.message)));
+    findings.sort_by(|a, b| {
+        (a.rule.as_str(), a.api_path.as_deref(), &a.message).cmp(&(b.rule.as_str(), b.api_path.as_deref(), &b.message))
+    });
     let text: Vec<String> = findings
         .iter()
         .map(|f| {

@@ -18,7 +18,9 @@ fn oasdiff_pairs_score() {
     let (mut total, mut found, mut level_ok) = (0, 0, 0);
     for pair in &pairs {
         let path = |k: &str| dir.join(pair[k].as_str().unwrap()).display().to_string();
-        let (Ok(old), Ok(new)) = (load(&DiskFetch, &path("base")), load(&DiskFetch, &path("revision"))) else { continue };
+        let (Ok(old), Ok(new)) = (load(&DiskFetch, &path("base")), load(&DiskFetch, &path("revision"))) else {
+            continue;
+        };
         let mut ids: HashMap<String, Vec<&'static str>> = HashMap::new();
         for f in diff::diff(&old, &new, &diff::Options::default()) {
             let level = match f.level {

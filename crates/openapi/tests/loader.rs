@@ -37,7 +37,8 @@ fn ref_to_a_missing_file_points_at_the_ref() {
 #[test]
 fn remote_refs_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: 'https://example.com/a.yaml#/A'\n");
+    let spec =
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: 'https://example.com/a.yaml#/A'\n");
     let path = write(tmp.path(), "api.yaml", &spec);
     let err = load(&DiskFetch, &path).unwrap_err();
     assert!(err.message.contains("remote $ref") && err.message.contains("https://example.com/a.yaml"), "{err}");
@@ -98,8 +99,16 @@ fn split_specs_resolve_relative_refs_with_positions_in_the_referenced_file() {
     let path_item = "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            $ref: '../schemas/thing.yaml'\n";
     write(tmp.path(), "old/paths/a.yaml", path_item);
     write(tmp.path(), "new/paths/a.yaml", path_item);
-    write(tmp.path(), "old/schemas/thing.yaml", "type: object\nproperties:\n  id: {type: string}\n  size: {type: integer}\n");
-    write(tmp.path(), "new/schemas/thing.yaml", "type: object\nproperties:\n  id: {type: string}\n  size: {type: string}\n");
+    write(
+        tmp.path(),
+        "old/schemas/thing.yaml",
+        "type: object\nproperties:\n  id: {type: string}\n  size: {type: integer}\n",
+    );
+    write(
+        tmp.path(),
+        "new/schemas/thing.yaml",
+        "type: object\nproperties:\n  id: {type: string}\n  size: {type: string}\n",
+    );
     let old = load(&DiskFetch, &write(tmp.path(), "old/api.yaml", &main(""))).unwrap();
     let new = load(&DiskFetch, &write(tmp.path(), "new/api.yaml", &main(""))).unwrap();
     let findings = diff::diff(&old, &new, &diff::Options::default());

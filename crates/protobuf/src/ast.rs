@@ -13,11 +13,7 @@ pub struct Span {
 impl Span {
     /// Span from the start of `self` to the end of `end`.
     pub fn to(self, end: Span) -> Span {
-        Span {
-            end_line: end.end_line,
-            end_col: end.end_col,
-            ..self
-        }
+        Span { end_line: end.end_line, end_col: end.end_col, ..self }
     }
 }
 
@@ -102,12 +98,7 @@ pub struct OptionDecl {
 impl OptionDecl {
     /// True when the name is exactly the given simple (non-extension) path, like `["ctype"]`.
     pub fn is(&self, path: &[&str]) -> bool {
-        self.name.len() == path.len()
-            && self
-                .name
-                .iter()
-                .zip(path)
-                .all(|(p, want)| !p.is_extension && p.name == *want)
+        self.name.len() == path.len() && self.name.iter().zip(path).all(|(p, want)| !p.is_extension && p.name == *want)
     }
 }
 
@@ -193,10 +184,7 @@ impl Kind {
     }
 
     pub fn is_64bit_integer(self) -> bool {
-        matches!(
-            self,
-            Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64
-        )
+        matches!(self, Kind::Int64 | Kind::Sint64 | Kind::Uint64 | Kind::Fixed64 | Kind::Sfixed64)
     }
 }
 

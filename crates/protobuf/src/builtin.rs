@@ -70,10 +70,7 @@ pub fn files() -> &'static [ProtoFile] {
             ("google/protobuf/go_features.proto", "GoFeatures"),
         ] {
             let mut file = empty_file(path, "pb");
-            file.messages.push(Message {
-                name: message.to_string(),
-                ..Message::default()
-            });
+            file.messages.push(Message { name: message.to_string(), ..Message::default() });
             out.push(file);
         }
         for file in &mut out {

@@ -82,10 +82,7 @@ pub struct Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout {
-            roots: vec![".".into()],
-            excludes: vec![],
-        }
+        Layout { roots: vec![".".into()], excludes: vec![] }
     }
 }
 
@@ -127,10 +124,7 @@ fn parse(path: &str, text: &[u8]) -> Result<RawConfig, LoadError> {
         return Ok(RawConfig::default());
     }
     yaml_serde::from_str::<RawConfig>(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
-            .unwrap_or((1, 1));
+        let (line, column) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
         LoadError::new(path, line, column, format!("invalid configuration: {e}"))
     })
 }
@@ -148,12 +142,9 @@ fn version_of(raw: &RawConfig, path: &str) -> Result<ConfigVersion, LoadError> {
         Some("v1beta1") => Ok(ConfigVersion::V1Beta1),
         Some("v1") => Ok(ConfigVersion::V1),
         Some("v2") | None => Ok(ConfigVersion::V2),
-        Some(other) => Err(LoadError::new(
-            path,
-            1,
-            1,
-            format!("unknown config version \"{other}\" (expected v1beta1, v1 or v2)"),
-        )),
+        Some(other) => {
+            Err(LoadError::new(path, 1, 1, format!("unknown config version \"{other}\" (expected v1beta1, v1 or v2)")))
+        }
     }
 }
 
@@ -170,10 +161,8 @@ pub fn layout(file_name: &str, text: &[u8]) -> Result<Layout, LoadError> {
         }
         layout.excludes = build.excludes.iter().map(clean).collect();
     } else if let Some(modules) = &raw.modules {
-        let roots: Vec<String> = modules
-            .iter()
-            .map(|m| m.path.as_ref().map(clean).unwrap_or_else(|| ".".into()))
-            .collect();
+        let roots: Vec<String> =
+            modules.iter().map(|m| m.path.as_ref().map(clean).unwrap_or_else(|| ".".into())).collect();
         if !roots.is_empty() {
             layout.roots = roots;
         }
@@ -191,24 +180,21 @@ pub fn layout(file_name: &str, text: &[u8]) -> Result<Layout, LoadError> {
 pub fn breaking_config(file_name: &str, text: &[u8]) -> Result<BreakingConfig, LoadError> {
     let raw = parse(file_name, text)?;
     let version = version_of(&raw, file_name)?;
-    let module_breaking = raw
-        .modules
-        .as_ref()
-        .and_then(|ms| ms.iter().find_map(|m| m.breaking.as_ref()));
+    let module_breaking = raw.modules.as_ref().and_then(|ms| ms.iter().find_map(|m| m.breaking.as_ref()));
     let breaking = raw.breaking.as_ref().or(module_breaking);
     let has_extensions = raw.plugins.is_some() || raw.policies.is_some();
     let empty = RawBreaking::default();
     let mut config =
         resolve(version, breaking.unwrap_or(&empty), has_extensions).map_err(|m| LoadError::new(file_name, 1, 1, m))?;
     if raw.plugins.is_some() {
-        config.warnings.push(format!(
-            "{file_name}: check plugins are not supported; rules provided by plugins are skipped"
-        ));
+        config
+            .warnings
+            .push(format!("{file_name}: check plugins are not supported; rules provided by plugins are skipped"));
     }
     if raw.policies.is_some() {
-        config.warnings.push(format!(
-            "{file_name}: policies are not supported; only the `breaking` section is applied"
-        ));
+        config
+            .warnings
+            .push(format!("{file_name}: policies are not supported; only the `breaking` section is applied"));
     }
     Ok(config)
 }
@@ -226,12 +212,7 @@ fn expand(
             if cat == Category::Csr && version != ConfigVersion::V2 {
                 return Err(format!("category \"{name}\" is only available in v2 configurations"));
             }
-            out.extend(
-                rules::ALL
-                    .iter()
-                    .filter(|r| r.membership.categories(version).contains(&cat))
-                    .map(|r| r.id),
-            );
+            out.extend(rules::ALL.iter().filter(|r| r.membership.categories(version).contains(&cat)).map(|r| r.id));
             continue;
         }
         match rules::by_id(name) {
@@ -248,13 +229,11 @@ fn expand(
                 out.insert(rule.id);
             }
             Some(_) => {
-                return Err(format!(
-                    "rule \"{name}\" is not available in this configuration version"
-                ));
+                return Err(format!("rule \"{name}\" is not available in this configuration version"));
             }
-            None if lenient => warnings.push(format!(
-                "unknown rule or category \"{name}\" (provided by a plugin?) is skipped"
-            )),
+            None if lenient => {
+                warnings.push(format!("unknown rule or category \"{name}\" (provided by a plugin?) is skipped"))
+            }
             None => return Err(format!("unknown rule or category \"{name}\"")),
         }
     }
@@ -263,25 +242,15 @@ fn expand(
 
 fn resolve(version: ConfigVersion, raw: &RawBreaking, lenient: bool) -> Result<BreakingConfig, String> {
     let mut warnings = Vec::new();
-    let use_ids = if raw.use_ids.is_empty() && !raw.disable_builtin {
-        vec!["FILE".to_string()]
-    } else {
-        raw.use_ids.clone()
-    };
+    let use_ids =
+        if raw.use_ids.is_empty() && !raw.disable_builtin { vec!["FILE".to_string()] } else { raw.use_ids.clone() };
     let selected = expand(version, &use_ids, lenient, &mut warnings)?;
     let excluded = expand(version, &raw.except, lenient, &mut warnings)?;
-    let rules = rules::ALL
-        .iter()
-        .copied()
-        .filter(|r| selected.contains(r.id) && !excluded.contains(r.id))
-        .collect();
+    let rules = rules::ALL.iter().copied().filter(|r| selected.contains(r.id) && !excluded.contains(r.id)).collect();
     let mut ignore_only: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     for (name, paths) in &raw.ignore_only {
         for id in expand(version, std::slice::from_ref(name), lenient, &mut warnings)? {
-            ignore_only
-                .entry(id)
-                .or_default()
-                .extend(paths.iter().map(|p| p.trim_end_matches('/').to_string()));
+            ignore_only.entry(id).or_default().extend(paths.iter().map(|p| p.trim_end_matches('/').to_string()));
         }
     }
     Ok(BreakingConfig {
@@ -316,10 +285,9 @@ pub fn is_unstable_package(package: &str) -> bool {
                 rest = &p[n..];
             }
         }
-        ["alpha", "beta", "test"].iter().any(|s| {
-            rest.strip_prefix(s)
-                .is_some_and(|tail| tail.bytes().all(|b| b.is_ascii_digit()))
-        })
+        ["alpha", "beta", "test"]
+            .iter()
+            .any(|s| rest.strip_prefix(s).is_some_and(|tail| tail.bytes().all(|b| b.is_ascii_digit())))
     })
 }
 
@@ -349,10 +317,7 @@ impl BreakingConfig {
             return true;
         }
         self.ignore_unstable_packages
-            && [f.package.as_deref(), f.against_package.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(is_unstable_package)
+            && [f.package.as_deref(), f.against_package.as_deref()].into_iter().flatten().any(is_unstable_package)
     }
 }
 
@@ -374,11 +339,7 @@ mod tests {
         let ids: Vec<_> = c.rules.iter().map(|r| r.id).collect();
         assert_eq!(
             ids,
-            [
-                "FIELD_SAME_CARDINALITY",
-                "FIELD_WIRE_COMPATIBLE_CARDINALITY",
-                "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"
-            ]
+            ["FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"]
         );
         let v2 = breaking_config("buf.yaml", b"version: v2\nbreaking:\n  use: [FIELD_SAME_LABEL]\n");
         assert!(v2.is_err());

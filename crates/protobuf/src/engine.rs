@@ -33,14 +33,11 @@ impl<'a> Index<'a> {
                 index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
             }
             for ext in &file.extensions {
-                index
-                    .extensions
-                    .entry((&ext.extendee_full, ext.number))
-                    .or_insert(FieldRef {
-                        field: ext,
-                        file,
-                        parent: None,
-                    });
+                index.extensions.entry((&ext.extendee_full, ext.number)).or_insert(FieldRef {
+                    field: ext,
+                    file,
+                    parent: None,
+                });
             }
             file.walk_messages(&mut |m| {
                 index.messages.insert(&m.full_name, MessageRef { message: m, file });
@@ -48,14 +45,11 @@ impl<'a> Index<'a> {
                     index.enums.insert(&e.full_name, EnumRef { enumeration: e, file });
                 }
                 for ext in &m.extensions {
-                    index
-                        .extensions
-                        .entry((&ext.extendee_full, ext.number))
-                        .or_insert(FieldRef {
-                            field: ext,
-                            file,
-                            parent: Some(m),
-                        });
+                    index.extensions.entry((&ext.extendee_full, ext.number)).or_insert(FieldRef {
+                        field: ext,
+                        file,
+                        parent: Some(m),
+                    });
                 }
             });
             for s in &file.services {
@@ -108,16 +102,8 @@ impl<'a> Matches<'a> {
             for pf in &prev.message.fields {
                 if let Some(cf) = current.get(&pf.number) {
                     fields.push((
-                        FieldRef {
-                            field: pf,
-                            file: prev.file,
-                            parent: Some(prev.message),
-                        },
-                        FieldRef {
-                            field: cf,
-                            file: cur.file,
-                            parent: Some(cur.message),
-                        },
+                        FieldRef { field: pf, file: prev.file, parent: Some(prev.message) },
+                        FieldRef { field: cf, file: cur.file, parent: Some(cur.message) },
                     ));
                 }
             }
@@ -147,14 +133,8 @@ impl<'a> Matches<'a> {
             for (number, pvals) in pg {
                 if let Some(cvals) = cg.remove(&number) {
                     values.push((
-                        ValuesRef {
-                            enumeration: *prev,
-                            values: pvals,
-                        },
-                        ValuesRef {
-                            enumeration: *cur,
-                            values: cvals,
-                        },
+                        ValuesRef { enumeration: *prev, values: pvals },
+                        ValuesRef { enumeration: *cur, values: cvals },
                     ));
                 }
             }
@@ -171,47 +151,25 @@ impl<'a> Matches<'a> {
             for pm in &prev.service.methods {
                 if let Some(cm) = cur.service.methods.iter().find(|m| m.name == pm.name) {
                     methods.push((
-                        MethodRef {
-                            method: pm,
-                            service: prev.service,
-                            file: prev.file,
-                        },
-                        MethodRef {
-                            method: cm,
-                            service: cur.service,
-                            file: cur.file,
-                        },
+                        MethodRef { method: pm, service: prev.service, file: prev.file },
+                        MethodRef { method: cm, service: cur.service, file: cur.file },
                     ));
                 }
             }
         }
-        Matches {
-            files,
-            messages,
-            fields,
-            enums,
-            values,
-            services,
-            methods,
-        }
+        Matches { files, messages, fields, enums, values, services, methods }
     }
 }
 
 /// Runs the given rules over a pair of inputs.
 pub fn run(previous: &[ProtoFile], current: &[ProtoFile], rules: &[&'static Rule]) -> Vec<RawFinding> {
-    let pair = Pair {
-        previous: Index::new(previous),
-        current: Index::new(current),
-    };
+    let pair = Pair { previous: Index::new(previous), current: Index::new(current) };
     let matches = Matches::new(&pair);
     rules
         .par_iter()
         .map(|rule| {
             let mut findings = Vec::new();
-            let mut out = Out {
-                rule,
-                findings: &mut findings,
-            };
+            let mut out = Out { rule, findings: &mut findings };
             match rule.check {
                 Check::Inputs(f) => f(&pair, &mut out),
                 Check::Files(f) => matches.files.iter().for_each(|(p, c)| f(p, c, &mut out)),

@@ -21,11 +21,6 @@ pub struct LoadError {
 
 impl LoadError {
     pub fn new(path: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> LoadError {
-        LoadError {
-            path: path.into(),
-            line,
-            column,
-            message: message.into(),
-        }
+        LoadError { path: path.into(), line, column, message: message.into() }
     }
 }

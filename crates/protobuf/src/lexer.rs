@@ -50,22 +50,13 @@ impl Cursor<'_> {
         Some(c)
     }
     fn err(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            line: self.line,
-            column: self.col,
-            message: message.into(),
-        }
+        SyntaxError { line: self.line, column: self.col, message: message.into() }
     }
 }
 
 /// Splits a source into tokens, skipping whitespace and comments.
 pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
-    let mut c = Cursor {
-        src: src.as_bytes(),
-        pos: 0,
-        line: 1,
-        col: 1,
-    };
+    let mut c = Cursor { src: src.as_bytes(), pos: 0, line: 1, col: 1 };
     let mut out = Vec::with_capacity(src.len() / 4);
     while let Some(ch) = c.peek() {
         let (line, col) = (c.line, c.col);
@@ -127,15 +118,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
                 return Err(c.err(format!("unexpected character {shown:?}")));
             }
         };
-        out.push(Token {
-            tok,
-            span: Span {
-                start_line: line,
-                start_col: col,
-                end_line: c.line,
-                end_col: c.col,
-            },
-        });
+        out.push(Token { tok, span: Span { start_line: line, start_col: col, end_line: c.line, end_col: c.col } });
     }
     Ok(out)
 }
@@ -143,11 +126,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
 fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
     let start = c.pos;
     let (line, col) = (c.line, c.col);
-    let bad = |m: &str| SyntaxError {
-        line,
-        column: col,
-        message: m.to_string(),
-    };
+    let bad = |m: &str| SyntaxError { line, column: col, message: m.to_string() };
     if c.peek() == Some(b'0') && matches!(c.peek_at(1), Some(b'x' | b'X')) {
         c.bump();
         c.bump();
@@ -156,9 +135,7 @@ fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
             c.bump();
         }
         let text = &src[digits..c.pos];
-        return u64::from_str_radix(text, 16)
-            .map(Tok::Int)
-            .map_err(|_| bad("invalid hexadecimal integer"));
+        return u64::from_str_radix(text, 16).map(Tok::Int).map_err(|_| bad("invalid hexadecimal integer"));
     }
     let mut is_float = false;
     while let Some(x) = c.peek() {
@@ -186,15 +163,10 @@ fn number(c: &mut Cursor, src: &str) -> Result<Tok, SyntaxError> {
     }
     let text = &src[start..c.pos];
     if is_float {
-        return text
-            .parse::<f64>()
-            .map(Tok::Float)
-            .map_err(|_| bad("invalid floating point number"));
+        return text.parse::<f64>().map(Tok::Float).map_err(|_| bad("invalid floating point number"));
     }
     if text.len() > 1 && text.starts_with('0') {
-        return u64::from_str_radix(&text[1..], 8)
-            .map(Tok::Int)
-            .map_err(|_| bad("invalid octal integer"));
+        return u64::from_str_radix(&text[1..], 8).map(Tok::Int).map_err(|_| bad("invalid octal integer"));
     }
     match text.parse::<u64>() {
         Ok(v) => Ok(Tok::Int(v)),
@@ -209,19 +181,11 @@ fn string(c: &mut Cursor) -> Result<Vec<u8>, SyntaxError> {
     let mut out = Vec::new();
     loop {
         let Some(ch) = c.bump() else {
-            return Err(SyntaxError {
-                line,
-                column: col,
-                message: "unterminated string".into(),
-            });
+            return Err(SyntaxError { line, column: col, message: "unterminated string".into() });
         };
         match ch {
             b'\n' => {
-                return Err(SyntaxError {
-                    line,
-                    column: col,
-                    message: "unterminated string".into(),
-                });
+                return Err(SyntaxError { line, column: col, message: "unterminated string".into() });
             }
             b'\\' => {
                 let Some(e) = c.bump() else { continue };
@@ -308,13 +272,7 @@ mod tests {
         let kinds: Vec<_> = toks.into_iter().map(|t| t.tok).collect();
         assert_eq!(
             kinds,
-            vec![
-                Tok::Int(31),
-                Tok::Int(15),
-                Tok::Float(1500.0),
-                Tok::Float(0.5),
-                Tok::Str(b"aAA\n".to_vec())
-            ]
+            vec![Tok::Int(31), Tok::Int(15), Tok::Float(1500.0), Tok::Float(0.5), Tok::Str(b"aAA\n".to_vec())]
         );
     }
 

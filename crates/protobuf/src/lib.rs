@@ -51,11 +51,7 @@ pub fn display_path(set: &SourceSet, rel: &str) -> String {
     if set.name.is_empty() || set.name == "." {
         rel.to_string()
     } else if set.name.starts_with("git:") {
-        if set.name.matches(':').count() >= 2 {
-            format!("{}/{rel}", set.name)
-        } else {
-            format!("{}:{rel}", set.name)
-        }
+        if set.name.matches(':').count() >= 2 { format!("{}/{rel}", set.name) } else { format!("{}:{rel}", set.name) }
     } else {
         format!("{}/{rel}", set.name.trim_end_matches('/'))
     }
@@ -65,9 +61,7 @@ fn within(path: &str, prefix: &str) -> Option<String> {
     if prefix == "." || prefix.is_empty() {
         return Some(path.to_string());
     }
-    path.strip_prefix(prefix)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .map(str::to_string)
+    path.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('/')).map(str::to_string)
 }
 
 /// Parses and links every .proto file of an input.
@@ -109,11 +103,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
     let parsed: Vec<Result<ProtoFile, LoadError>> = match &set.single_file {
         // A single file: parse it and what it imports, transitively, nothing else of its folder.
         Some(single) => {
-            let start = layout
-                .roots
-                .iter()
-                .find_map(|r| within(single, r))
-                .unwrap_or_else(|| single.clone());
+            let start = layout.roots.iter().find_map(|r| within(single, r)).unwrap_or_else(|| single.clone());
             let by_path: HashMap<&str, &(String, &str, &[u8])> = sources.iter().map(|s| (s.0.as_str(), s)).collect();
             let mut queue = vec![start];
             let mut done = std::collections::HashSet::new();
@@ -168,18 +158,11 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
         }
     }
     if let Some(single) = &set.single_file {
-        let module_path = layout
-            .roots
-            .iter()
-            .find_map(|r| within(single, r))
-            .unwrap_or_else(|| single.clone());
+        let module_path = layout.roots.iter().find_map(|r| within(single, r)).unwrap_or_else(|| single.clone());
         files.retain(|f| f.path == module_path);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Module {
-        files,
-        root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()),
-    })
+    Ok(Module { files, root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()) })
 }
 
 /// The breaking policy for an input: `config_file` if given (name, bytes), else the input's
@@ -212,11 +195,7 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
                     end_column: s.end_col,
                 })
                 .unwrap_or(Location::NONE);
-            let path = if f.path.is_empty() {
-                f.against_path.clone().unwrap_or_default()
-            } else {
-                f.path
-            };
+            let path = if f.path.is_empty() { f.against_path.clone().unwrap_or_default() } else { f.path };
             Finding::new(f.rule, Level::Error, path, location, f.message)
         })
         .collect();

@@ -114,11 +114,7 @@ fn is_type(k: SymbolKind) -> bool {
 
 /// `scope.name`, or `name` at the root scope.
 pub fn join(scope: &str, name: &str) -> String {
-    if scope.is_empty() {
-        name.to_string()
-    } else {
-        format!("{scope}.{name}")
-    }
+    if scope.is_empty() { name.to_string() } else { format!("{scope}.{name}") }
 }
 
 /// Assigns full and nested names throughout a freshly parsed file.
@@ -184,10 +180,9 @@ pub fn default_features(syntax: Syntax) -> Features {
             cpp_string_type: CppStringType::String,
             java_utf8_verify: false,
         },
-        Syntax::Edition2024 => Features {
-            cpp_string_type: CppStringType::View,
-            ..default_features(Syntax::Edition2023)
-        },
+        Syntax::Edition2024 => {
+            Features { cpp_string_type: CppStringType::View, ..default_features(Syntax::Edition2023) }
+        }
     }
 }
 
@@ -295,10 +290,9 @@ impl Linker<'_> {
                     let explicit =
                         find_option(&f.options, &["default"]).and_then(|o| o.value.as_ident().map(str::to_string));
                     f.enum_default = match (values, explicit) {
-                        (Some(values), Some(name)) => values
-                            .iter()
-                            .find(|(n, _)| *n == name)
-                            .map(|(n, v)| (short, n.clone(), *v)),
+                        (Some(values), Some(name)) => {
+                            values.iter().find(|(n, _)| *n == name).map(|(n, v)| (short, n.clone(), *v))
+                        }
                         (Some(values), None) => values.first().map(|(n, v)| (short, n.clone(), *v)),
                         _ => None,
                     };
@@ -318,22 +312,13 @@ impl Linker<'_> {
                 if f.label == Some(Label::Optional) && f.oneof.is_none() && !f.in_map_entry {
                     let name = format!("_{}", f.name);
                     let span = f.span;
-                    m.oneofs.push(Oneof {
-                        name,
-                        span,
-                        synthetic: true,
-                        options: vec![],
-                    });
+                    m.oneofs.push(Oneof { name, span, synthetic: true, options: vec![] });
                     m.fields[i].oneof = Some(m.oneofs.len() - 1);
                 }
             }
         }
         let scope = m.full_name.clone();
-        let oneof_features: Vec<Features> = m
-            .oneofs
-            .iter()
-            .map(|o| apply_features(m.features, &o.options))
-            .collect();
+        let oneof_features: Vec<Features> = m.oneofs.iter().map(|o| apply_features(m.features, &o.options)).collect();
         for f in &mut m.fields {
             let of = f.oneof.and_then(|i| oneof_features.get(i).copied());
             self.resolve_field(f, &scope, m.features, of);
@@ -362,12 +347,7 @@ impl Linker<'_> {
 
 /// Resolves every type reference of `file` against `table`.
 pub fn link_file(file: &mut ProtoFile, table: &SymbolTable) -> Result<(), LoadError> {
-    let mut linker = Linker {
-        table,
-        file_path: &file.path,
-        syntax: file.syntax,
-        error: None,
-    };
+    let mut linker = Linker { table, file_path: &file.path, syntax: file.syntax, error: None };
     let features = apply_features(default_features(file.syntax), &file.options);
     let package = file.package.clone();
     for m in &mut file.messages {
@@ -382,10 +362,9 @@ pub fn link_file(file: &mut ProtoFile, table: &SymbolTable) -> Result<(), LoadEr
     for s in &mut file.services {
         let scope = package.clone();
         for m in &mut s.methods {
-            for (name, span, out) in [
-                (&m.input_type, m.input_span, &mut m.input_full),
-                (&m.output_type, m.output_span, &mut m.output_full),
-            ] {
+            for (name, span, out) in
+                [(&m.input_type, m.input_span, &mut m.input_full), (&m.output_type, m.output_span, &mut m.output_full)]
+            {
                 match table.resolve(&scope, name) {
                     Some((full, SymbolKind::Message)) => *out = full,
                     _ => {

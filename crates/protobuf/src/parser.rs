@@ -15,12 +15,7 @@ pub const ENUM_MAX: i64 = 2_147_483_647;
 /// Parses one file. `path` is only stored in the result.
 pub fn parse_file(path: &str, src: &str) -> Result<ProtoFile, SyntaxError> {
     let toks = tokenize(src)?;
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        syntax: Syntax::Proto2,
-        depth: 0,
-    };
+    let mut p = Parser { toks, pos: 0, syntax: Syntax::Proto2, depth: 0 };
     p.file(path)
 }
 
@@ -48,32 +43,20 @@ impl Parser {
         self.toks.get(self.pos + n).map(|t| &t.tok)
     }
     fn last_span(&self) -> Span {
-        self.pos
-            .checked_sub(1)
-            .and_then(|i| self.toks.get(i))
-            .map(|t| t.span)
-            .unwrap_or_default()
+        self.pos.checked_sub(1).and_then(|i| self.toks.get(i)).map(|t| t.span).unwrap_or_default()
     }
     fn here(&self) -> Span {
         match self.peek() {
             Some(t) => t.span,
             None => {
                 let s = self.last_span();
-                Span {
-                    start_line: s.end_line,
-                    start_col: s.end_col,
-                    ..s
-                }
+                Span { start_line: s.end_line, start_col: s.end_col, ..s }
             }
         }
     }
     fn err<T>(&self, message: impl Into<String>) -> R<T> {
         let s = self.here();
-        Err(SyntaxError {
-            line: s.start_line,
-            column: s.start_col,
-            message: message.into(),
-        })
+        Err(SyntaxError { line: s.start_line, column: s.start_col, message: message.into() })
     }
     fn describe(&self) -> String {
         match self.peek_tok() {
@@ -171,9 +154,7 @@ impl Parser {
             Some(Tok::Int(v)) => {
                 let v = *v;
                 let span = self.next()?.span;
-                let v = i64::try_from(v)
-                    .ok()
-                    .and_then(|v| if neg { v.checked_neg() } else { Some(v) });
+                let v = i64::try_from(v).ok().and_then(|v| if neg { v.checked_neg() } else { Some(v) });
                 match v {
                     Some(v) => Ok((v, start.to(span))),
                     None => Err(SyntaxError {
@@ -265,10 +246,8 @@ impl Parser {
                     }
                     let (path, _) = self.string()?;
                     let end = self.expect_sym(';')?;
-                    file.imports.push(Import {
-                        path: String::from_utf8_lossy(&path).into_owned(),
-                        span: start.to(end),
-                    });
+                    file.imports
+                        .push(Import { path: String::from_utf8_lossy(&path).into_owned(), span: start.to(end) });
                 }
                 "option" => file.options.push(self.option_statement()?),
                 "message" => file.messages.push(self.message()?),
@@ -306,16 +285,10 @@ impl Parser {
             if self.eat_sym('(') {
                 let (name, _) = self.type_name()?;
                 self.expect_sym(')')?;
-                parts.push(NamePart {
-                    name,
-                    is_extension: true,
-                });
+                parts.push(NamePart { name, is_extension: true });
             } else {
                 let (name, _) = self.ident()?;
-                parts.push(NamePart {
-                    name,
-                    is_extension: false,
-                });
+                parts.push(NamePart { name, is_extension: false });
             }
             if !self.eat_sym('.') {
                 break;
@@ -380,11 +353,7 @@ impl Parser {
         self.expect_sym('=')?;
         let value = self.value()?;
         let end = self.expect_sym(';')?;
-        Ok(OptionDecl {
-            name,
-            value,
-            span: start.to(end),
-        })
+        Ok(OptionDecl { name, value, span: start.to(end) })
     }
 
     /// `[a = 1, b = 2]` — each span is `name = value`.
@@ -397,11 +366,7 @@ impl Parser {
             let (name, start) = self.option_name()?;
             self.expect_sym('=')?;
             let value = self.value()?;
-            out.push(OptionDecl {
-                name,
-                value,
-                span: start.to(self.last_span()),
-            });
+            out.push(OptionDecl { name, value, span: start.to(self.last_span()) });
             if self.eat_sym(']') {
                 break;
             }
@@ -413,10 +378,7 @@ impl Parser {
     fn message(&mut self) -> R<Message> {
         let start = self.keyword("message")?;
         let (name, _) = self.ident()?;
-        let mut msg = Message {
-            name,
-            ..Message::default()
-        };
+        let mut msg = Message { name, ..Message::default() };
         self.message_body(&mut msg)?;
         msg.span = start.to(self.last_span());
         Ok(msg)
@@ -535,12 +497,7 @@ impl Parser {
         let start = self.keyword("oneof")?;
         let (name, _) = self.ident()?;
         let index = msg.oneofs.len();
-        msg.oneofs.push(Oneof {
-            name,
-            span: start,
-            synthetic: false,
-            options: vec![],
-        });
+        msg.oneofs.push(Oneof { name, span: start, synthetic: false, options: vec![] });
         self.block(|p| {
             if p.is_ident("option") {
                 let opt = p.option_statement()?;
@@ -561,11 +518,8 @@ impl Parser {
         let start = self.here();
         let mut label = None;
         if in_oneof.is_none() {
-            for (kw, l) in [
-                ("optional", Label::Optional),
-                ("required", Label::Required),
-                ("repeated", Label::Repeated),
-            ] {
+            for (kw, l) in [("optional", Label::Optional), ("required", Label::Required), ("repeated", Label::Repeated)]
+            {
                 if self.is_ident(kw) {
                     self.pos += 1;
                     label = Some(l);
@@ -585,10 +539,7 @@ impl Parser {
             self.expect_sym('=')?;
             let (number, number_span) = self.int()?;
             let options = self.compact_options()?;
-            let mut group = Message {
-                name: name.clone(),
-                ..Message::default()
-            };
+            let mut group = Message { name: name.clone(), ..Message::default() };
             self.message_body(&mut group)?;
             let span = start.to(self.last_span());
             group.span = span;
@@ -615,17 +566,7 @@ impl Parser {
         let (number, number_span) = self.int()?;
         let options = self.compact_options()?;
         let end = self.expect_sym(';')?;
-        Ok(new_field(
-            name,
-            name_span,
-            number,
-            number_span,
-            label,
-            ty,
-            type_span,
-            start.to(end),
-            options,
-        ))
+        Ok(new_field(name, name_span, number, number_span, label, ty, type_span, start.to(end), options))
     }
 
     fn map_field(&mut self, start: Span, label: Option<Label>, nested: &mut Vec<Message>) -> R<Field> {
@@ -715,10 +656,7 @@ impl Parser {
     fn enumeration(&mut self) -> R<Enum> {
         let start = self.keyword("enum")?;
         let (name, _) = self.ident()?;
-        let mut e = Enum {
-            name,
-            ..Enum::default()
-        };
+        let mut e = Enum { name, ..Enum::default() };
         self.block(|p| {
             if p.is_ident("option") {
                 e.options.push(p.option_statement()?);
@@ -730,13 +668,7 @@ impl Parser {
                 let (number, number_span) = p.int()?;
                 let options = p.compact_options()?;
                 let end = p.expect_sym(';')?;
-                e.values.push(EnumValue {
-                    name,
-                    number,
-                    span: vstart.to(end),
-                    number_span,
-                    options,
-                });
+                e.values.push(EnumValue { name, number, span: vstart.to(end), number_span, options });
             }
             Ok(())
         })?;
@@ -747,10 +679,7 @@ impl Parser {
     fn service(&mut self) -> R<Service> {
         let start = self.keyword("service")?;
         let (name, _) = self.ident()?;
-        let mut svc = Service {
-            name,
-            ..Service::default()
-        };
+        let mut svc = Service { name, ..Service::default() };
         self.block(|p| {
             if p.is_ident("option") {
                 svc.options.push(p.option_statement()?);
@@ -862,53 +791,13 @@ mod tests {
     fn spans_match_protoc_source_info() {
         let src = "syntax = \"proto3\";\npackage a.b;\nmessage Foo {\n  string name = 1 [json_name = \"n\"];\n  map<string, int32> tags = 2;\n}\n";
         let f = parse_file("x.proto", src).unwrap();
-        assert_eq!(
-            f.syntax_span,
-            Some(Span {
-                start_line: 1,
-                start_col: 1,
-                end_line: 1,
-                end_col: 19
-            })
-        );
+        assert_eq!(f.syntax_span, Some(Span { start_line: 1, start_col: 1, end_line: 1, end_col: 19 }));
         let m = &f.messages[0];
-        assert_eq!(
-            m.span,
-            Span {
-                start_line: 3,
-                start_col: 1,
-                end_line: 6,
-                end_col: 2
-            }
-        );
+        assert_eq!(m.span, Span { start_line: 3, start_col: 1, end_line: 6, end_col: 2 });
         let name = &m.fields[0];
-        assert_eq!(
-            name.span,
-            Span {
-                start_line: 4,
-                start_col: 3,
-                end_line: 4,
-                end_col: 37
-            }
-        );
-        assert_eq!(
-            name.type_span,
-            Span {
-                start_line: 4,
-                start_col: 3,
-                end_line: 4,
-                end_col: 9
-            }
-        );
-        assert_eq!(
-            name.options[0].span,
-            Span {
-                start_line: 4,
-                start_col: 20,
-                end_line: 4,
-                end_col: 35
-            }
-        );
+        assert_eq!(name.span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 37 });
+        assert_eq!(name.type_span, Span { start_line: 4, start_col: 3, end_line: 4, end_col: 9 });
+        assert_eq!(name.options[0].span, Span { start_line: 4, start_col: 20, end_line: 4, end_col: 35 });
         assert!(m.fields[1].is_map);
         assert_eq!(m.messages[0].name, "TagsEntry");
     }

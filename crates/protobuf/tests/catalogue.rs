@@ -6,19 +6,8 @@ use schemagate_protobuf::rules::{ALL, Category, ConfigVersion, by_id};
 #[test]
 fn every_rule_is_documented_and_categorised() {
     for rule in ALL {
-        assert!(
-            rule.id
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()),
-            "{}",
-            rule.id
-        );
-        assert!(
-            rule.purpose.ends_with('.') && rule.purpose.len() > 20,
-            "{}: purpose {:?}",
-            rule.id,
-            rule.purpose
-        );
+        assert!(rule.id.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()), "{}", rule.id);
+        assert!(rule.purpose.ends_with('.') && rule.purpose.len() > 20, "{}: purpose {:?}", rule.id, rule.purpose);
         if rule.is_deprecated() {
             for v in [ConfigVersion::V1Beta1, ConfigVersion::V1] {
                 for id in rule.replacement_ids(v) {
@@ -33,15 +22,8 @@ fn every_rule_is_documented_and_categorised() {
 /// recorded in tests/data): the same ids, categories, defaults and deprecations per version.
 #[test]
 fn catalogue_matches_buf_for_every_config_version() {
-    for (version, name) in [
-        (ConfigVersion::V1Beta1, "v1beta1"),
-        (ConfigVersion::V1, "v1"),
-        (ConfigVersion::V2, "v2"),
-    ] {
-        let path = format!(
-            "{}/tests/data/buf-1.75-breaking-rules-{name}.jsonl",
-            env!("CARGO_MANIFEST_DIR")
-        );
+    for (version, name) in [(ConfigVersion::V1Beta1, "v1beta1"), (ConfigVersion::V1, "v1"), (ConfigVersion::V2, "v2")] {
+        let path = format!("{}/tests/data/buf-1.75-breaking-rules-{name}.jsonl", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         let mut seen = Vec::new();
         for line in text.lines() {
@@ -63,18 +45,9 @@ fn catalogue_matches_buf_for_every_config_version() {
                 assert_eq!(got, want_sorted, "{name}: {id} replacements");
                 continue;
             }
-            let mut want: Vec<String> = v["categories"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_string())
-                .collect();
-            let mut got: Vec<String> = rule
-                .membership
-                .categories(version)
-                .iter()
-                .map(|c| c.id().to_string())
-                .collect();
+            let mut want: Vec<String> =
+                v["categories"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+            let mut got: Vec<String> = rule.membership.categories(version).iter().map(|c| c.id().to_string()).collect();
             want.sort();
             got.sort();
             assert_eq!(got, want, "{name}: {id} categories");
@@ -87,12 +60,7 @@ fn catalogue_matches_buf_for_every_config_version() {
             } else {
                 rule.membership.exists_in(version)
             };
-            assert_eq!(
-                exists,
-                seen.iter().any(|s| s == rule.id),
-                "{name}: {} existence",
-                rule.id
-            );
+            assert_eq!(exists, seen.iter().any(|s| s == rule.id), "{name}: {} existence", rule.id);
         }
     }
 }

@@ -35,11 +35,8 @@ fn buf_breaking_corpus_score() {
         };
         let (prev_set, cur_set) = (load("previous"), load("current"));
         let config = protobuf::breaking_config_of(&cur_set, None).unwrap();
-        let report = protobuf::breaking(
-            &protobuf::load(&prev_set).unwrap(),
-            &protobuf::load(&cur_set).unwrap(),
-            &config,
-        );
+        let report =
+            protobuf::breaking(&protobuf::load(&prev_set).unwrap(), &protobuf::load(&cur_set).unwrap(), &config);
         let mut ours: Vec<Key> = report
             .findings
             .iter()
@@ -74,10 +71,7 @@ fn buf_breaking_corpus_score() {
         extra += ours.len();
     }
     let ratio = found as f64 / total as f64;
-    eprintln!(
-        "buf-breaking corpus: {found}/{total} exact ({:.1}%), {extra} extra",
-        ratio * 100.0
-    );
+    eprintln!("buf-breaking corpus: {found}/{total} exact ({:.1}%), {extra} extra", ratio * 100.0);
     assert!(ratio >= 0.99, "only {found}/{total} expected findings matched exactly");
     assert!(extra <= 5, "{extra} extra findings");
 }

@@ -25,12 +25,7 @@ fn cases() -> Vec<String> {
 }
 
 fn set(path: &Path) -> SourceSet {
-    SourceSet::load(
-        &InputSpec::Path(path.to_path_buf()),
-        &|p| protobuf::is_proto(p),
-        &protobuf::CONFIG_FILES,
-    )
-    .unwrap()
+    SourceSet::load(&InputSpec::Path(path.to_path_buf()), &|p| protobuf::is_proto(p), &protobuf::CONFIG_FILES).unwrap()
 }
 
 fn check(previous: &Path, current: &Path) -> Report {
@@ -78,14 +73,7 @@ fn buf_keys(case_dir: &Path, roots: &[String]) -> Vec<Key> {
                 path = rest.to_string();
             }
         }
-        keys.push((
-            v["type"].as_str().unwrap().to_string(),
-            path,
-            loc.0,
-            loc.1,
-            loc.2,
-            loc.3,
-        ));
+        keys.push((v["type"].as_str().unwrap().to_string(), path, loc.0, loc.1, loc.2, loc.3));
     }
     keys.sort();
     keys
@@ -103,14 +91,7 @@ fn our_keys(report: &Report) -> Vec<Key> {
                 f.path.clone()
             };
             let l = f.location;
-            (
-                f.rule.clone(),
-                path,
-                l.start_line,
-                l.start_column,
-                l.end_line,
-                l.end_column,
-            )
+            (f.rule.clone(), path, l.start_line, l.start_column, l.end_line, l.end_column)
         })
         .collect();
     keys.sort();
@@ -139,11 +120,7 @@ fn identity_comparisons_find_nothing() {
         let dir = fixtures_dir().join(&case);
         for side in ["previous", "current"] {
             let report = check(&dir.join(side), &dir.join(side));
-            assert!(
-                report.findings.is_empty(),
-                "{case}/{side} vs itself: {}",
-                render(&report)
-            );
+            assert!(report.findings.is_empty(), "{case}/{side} vs itself: {}", render(&report));
         }
     }
 }
@@ -159,10 +136,6 @@ fn every_active_rule_fires_on_some_fixture() {
     }
     for rule in protobuf::rules::ALL.iter().filter(|r| !r.is_deprecated()) {
         assert!(fired.contains(rule.id), "rule {} never fires on any fixture", rule.id);
-        assert!(
-            fixtures_dir().join(rule.id).is_dir(),
-            "rule {} has no fixture folder",
-            rule.id
-        );
+        assert!(fixtures_dir().join(rule.id).is_dir(), "rule {} has no fixture folder", rule.id);
     }
 }

@@ -11,10 +11,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -33,10 +30,7 @@ fn proto_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn load_one(bytes: Vec<u8>) {
     let set = SourceSet {
         name: "fuzz".into(),
-        files: vec![SourceFile {
-            path: "x.proto".into(),
-            bytes,
-        }],
+        files: vec![SourceFile { path: "x.proto".into(), bytes }],
         extras: vec![],
         single_file: None,
     };
@@ -76,11 +70,7 @@ fn pathological_inputs() {
     load_one(b"syntax = \"proto3\"; message A { ".repeat(2000).to_vec());
     load_one(vec![b'{'; 100_000]);
     load_one(b"syntax = \"proto2\"; message A { ".repeat(100_000).to_vec());
-    load_one(
-        b"syntax = \"proto2\"; message A { optional group G = 1 { "
-            .repeat(50_000)
-            .to_vec(),
-    );
+    load_one(b"syntax = \"proto2\"; message A { optional group G = 1 { ".repeat(50_000).to_vec());
     load_one(b"syntax = \"proto3\"; message A { int32 a = 99999999999999999999; }".to_vec());
     load_one(b"syntax = \"proto3\"; message A { int32 a = -9223372036854775808; }".to_vec());
     load_one(b"syntax = \"proto3\"; enum E { reserved 5 to 1; A = 0; }".to_vec());

@@ -47,12 +47,7 @@ pub(crate) mod fixture {
                     "FIELD_NO_DELETE",
                     Level::Error,
                     "acme/orders/v1/orders.proto",
-                    Location {
-                        start_line: 12,
-                        start_column: 1,
-                        end_line: 20,
-                        end_column: 2,
-                    },
+                    Location { start_line: 12, start_column: 1, end_line: 20, end_column: 2 },
                     "Previously present field \"3\" with name \"note\" on message \"Order\" was deleted.",
                 ),
                 Finding::new(
@@ -69,12 +64,7 @@ pub(crate) mod fixture {
                         "response-property-type-changed",
                         Level::Error,
                         "openapi/orders.yaml",
-                        Location {
-                            start_line: 41,
-                            start_column: 17,
-                            end_line: 41,
-                            end_column: 17,
-                        },
+                        Location { start_line: 41, start_column: 17, end_line: 41, end_column: 17 },
                         "the response property `total` type changed from `integer` to `string` (status 200)",
                     )
                 },

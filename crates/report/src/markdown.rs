@@ -18,11 +18,7 @@ impl Renderer for Markdown {
         writeln!(out, "## schemagate report\n")?;
         writeln!(out, "| errors | warnings | info | files checked |")?;
         writeln!(out, "| ---: | ---: | ---: | ---: |")?;
-        writeln!(
-            out,
-            "| {} | {} | {} | {} |\n",
-            s.errors, s.warnings, s.infos, s.files_checked
-        )?;
+        writeln!(out, "| {} | {} | {} | {} |\n", s.errors, s.warnings, s.infos, s.files_checked)?;
         if report.findings.is_empty() {
             return writeln!(out, "No changes found.");
         }

@@ -20,11 +20,7 @@ impl Renderer for Text {
                 writeln!(out, "{}: {} {api}{}", f.path, f.rule, f.message)?;
             } else {
                 let l = f.location;
-                writeln!(
-                    out,
-                    "{}:{}:{}: {} {api}{}",
-                    f.path, l.start_line, l.start_column, f.rule, f.message
-                )?;
+                writeln!(out, "{}:{}:{}: {} {api}{}", f.path, l.start_line, l.start_column, f.rule, f.message)?;
             }
         }
         let s = &report.summary;

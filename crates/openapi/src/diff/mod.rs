@@ -82,16 +82,12 @@ impl Where<'_> {
         }
     }
     fn with_property(&self, name: &str) -> Self {
-        let property = if self.property.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}/{name}", self.property)
-        };
-        Where {
-            op: self.op,
-            context: self.context.clone(),
-            property,
-        }
+        let property = if self.property.is_empty() { name.to_string() } else { format!("{}/{name}", self.property) };
+        Where { op: self.op, context: self.context.clone(), property }
+    }
+    /// The items of the array being compared: `tags[]`.
+    fn items(&self) -> Self {
+        Where { op: self.op, context: self.context.clone(), property: format!("{}[]", self.property) }
     }
 }
 
@@ -117,11 +113,7 @@ impl Default for Options {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64 / 86_400)
             .unwrap_or(0);
-        Options {
-            today,
-            deprecation_days_stable: 0,
-            deprecation_days_beta: 0,
-        }
+        Options { today, deprecation_days_stable: 0, deprecation_days_beta: 0 }
     }
 }
 
@@ -137,22 +129,15 @@ struct Differ<'a> {
 }
 
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        v.to_string()
-    }
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() }
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (or RFC 3339 date-time).
 pub fn parse_date(text: &str) -> Option<i64> {
     let date = text.get(..10)?;
     let mut parts = date.split('-');
-    let (y, m, d): (i64, i64, i64) = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
+    let (y, m, d): (i64, i64, i64) =
+        (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) || date.len() != 10 {
         return None;
     }
@@ -230,24 +215,14 @@ impl<'a> Differ<'a> {
             return;
         };
         let parse = |v: &str| -> Option<Vec<u64>> {
-            v.trim_start_matches('v')
-                .split(['.', '-', '+'])
-                .take(3)
-                .map(|p| p.parse().ok())
-                .collect()
+            v.trim_start_matches('v').split(['.', '-', '+']).take(3).map(|p| p.parse().ok()).collect()
         };
         let (Some(va), Some(vb)) = (parse(&a), parse(&b)) else {
             return;
         };
         let loc = self.new.root_loc;
         if vb < va {
-            self.emit(
-                "api-version-decreased",
-                Side::New,
-                loc,
-                None,
-                format!("API version decreased from {a} to {b}"),
-            );
+            self.emit("api-version-decreased", Side::New, loc, None, format!("API version decreased from {a} to {b}"));
         } else if !self.findings.is_empty() && vb == va {
             self.emit(
                 "api-version-not-bumped",
@@ -278,11 +253,7 @@ impl<'a> Differ<'a> {
         // Webhooks: added and removed ones are reported by name; matched ones are compared
         // like endpoints.
         for old in &self.old.webhook_operations {
-            if let Some(new) = self
-                .new
-                .webhook_operations
-                .iter()
-                .find(|n| n.path == old.path && n.method == old.method)
+            if let Some(new) = self.new.webhook_operations.iter().find(|n| n.path == old.path && n.method == old.method)
             {
                 self.operation(old, new);
             }
@@ -301,11 +272,7 @@ impl<'a> Differ<'a> {
     }
 
     fn removed_operation(&mut self, old: &Operation, path_still_exists: bool) {
-        let (prefix, what) = if path_still_exists {
-            ("api", "endpoint")
-        } else {
-            ("api-path", "path")
-        };
+        let (prefix, what) = if path_still_exists { ("api", "endpoint") } else { ("api-path", "path") };
         let sunset = old.sunset.as_deref().and_then(parse_date);
         let id = if !old.deprecated {
             format!("{prefix}-removed-without-deprecation")
@@ -328,26 +295,16 @@ impl<'a> Differ<'a> {
                 ),
             );
         }
-        self.emit(
-            &id,
-            Side::Old,
-            old.loc,
-            Some(old),
-            format!("{what} {} {} removed", old.method, old.path),
-        );
+        self.emit(&id, Side::Old, old.loc, Some(old), format!("{what} {} {} removed", old.method, old.path));
     }
 
     fn operation(&mut self, old: &'a Operation, new: &'a Operation) {
         self.deprecation(old, new);
         self.stability(old, new);
         match (&old.operation_id, &new.operation_id) {
-            (None, Some(id)) => self.emit(
-                "api-operation-id-added",
-                Side::New,
-                new.loc,
-                Some(new),
-                format!("operation id `{id}` added"),
-            ),
+            (None, Some(id)) => {
+                self.emit("api-operation-id-added", Side::New, new.loc, Some(new), format!("operation id `{id}` added"))
+            }
             (Some(id), None) => self.emit(
                 "api-operation-id-removed",
                 Side::New,
@@ -365,22 +322,10 @@ impl<'a> Differ<'a> {
             _ => {}
         }
         for tag in old.tags.iter().filter(|t| !new.tags.contains(t)) {
-            self.emit(
-                "api-tag-removed",
-                Side::New,
-                new.loc,
-                Some(new),
-                format!("tag `{tag}` removed"),
-            );
+            self.emit("api-tag-removed", Side::New, new.loc, Some(new), format!("tag `{tag}` removed"));
         }
         for tag in new.tags.iter().filter(|t| !old.tags.contains(t)) {
-            self.emit(
-                "api-tag-added",
-                Side::New,
-                new.loc,
-                Some(new),
-                format!("tag `{tag}` added"),
-            );
+            self.emit("api-tag-added", Side::New, new.loc, Some(new), format!("tag `{tag}` added"));
         }
         self.operation_security(old, new);
         self.parameters(old, new);
@@ -410,13 +355,7 @@ impl<'a> Differ<'a> {
             match new.sunset.as_deref() {
                 None => {
                     let draft = new.stability.as_deref().is_some_and(|s| s == "draft" || s == "alpha");
-                    self.emit(
-                        "endpoint-deprecated",
-                        Side::New,
-                        new.loc,
-                        Some(new),
-                        format!("{subject} deprecated"),
-                    );
+                    self.emit("endpoint-deprecated", Side::New, new.loc, Some(new), format!("{subject} deprecated"));
                     if !draft {
                         self.emit(
                             "api-deprecated-sunset-missing",
@@ -461,13 +400,7 @@ impl<'a> Differ<'a> {
                 },
             }
         } else if old.deprecated && !new.deprecated {
-            self.emit(
-                "endpoint-reactivated",
-                Side::New,
-                new.loc,
-                Some(new),
-                format!("{subject} reactivated"),
-            );
+            self.emit("endpoint-reactivated", Side::New, new.loc, Some(new), format!("{subject} reactivated"));
         } else if old.deprecated && new.deprecated {
             match (old.sunset.as_deref(), new.sunset.as_deref()) {
                 (Some(_), None) => self.emit(
@@ -567,30 +500,16 @@ impl<'a> Differ<'a> {
             }
         }
         for k in old_map.keys().filter(|k| !new_map.contains_key(*k)) {
-            self.emit(
-                ids[1],
-                Side::New,
-                loc,
-                op,
-                format!("security requirement `{k}` removed"),
-            );
+            self.emit(ids[1], Side::New, loc, op, format!("security requirement `{k}` removed"));
         }
     }
 
     fn operation_security(&mut self, old: &'a Operation, new: &'a Operation) {
-        let (a, b) = (
-            old.security.clone().unwrap_or_default(),
-            new.security.clone().unwrap_or_default(),
-        );
+        let (a, b) = (old.security.clone().unwrap_or_default(), new.security.clone().unwrap_or_default());
         self.requirements_diff(
             &a,
             &b,
-            [
-                "api-security-added",
-                "api-security-removed",
-                "api-security-scope-added",
-                "api-security-scope-removed",
-            ],
+            ["api-security-added", "api-security-removed", "api-security-scope-added", "api-security-scope-removed"],
             Some(new),
             new.loc,
         );
@@ -631,10 +550,7 @@ impl<'a> Differ<'a> {
                             Side::New,
                             scheme.loc,
                             None,
-                            format!(
-                                "security scheme `{name}` type changed from `{}` to `{}`",
-                                prev.kind, scheme.kind
-                            ),
+                            format!("security scheme `{name}` type changed from `{}` to `{}`", prev.kind, scheme.kind),
                         );
                     }
                     for (flow, (auth, token, scopes)) in &scheme.flows {
@@ -705,35 +621,17 @@ impl<'a> Differ<'a> {
         for (name, id) in &old.component_schemas {
             if !new.component_schemas.contains_key(name) {
                 let loc = old.schema(*id).loc;
-                self.emit(
-                    "api-schema-removed",
-                    Side::Old,
-                    loc,
-                    None,
-                    format!("component schema `{name}` removed"),
-                );
+                self.emit("api-schema-removed", Side::Old, loc, None, format!("component schema `{name}` removed"));
             }
         }
         for (name, loc) in &new.webhooks {
             if !old.webhooks.contains_key(name) {
-                self.emit(
-                    "webhook-added",
-                    Side::New,
-                    *loc,
-                    None,
-                    format!("webhook `{name}` added"),
-                );
+                self.emit("webhook-added", Side::New, *loc, None, format!("webhook `{name}` added"));
             }
         }
         for (name, loc) in &old.webhooks {
             if !new.webhooks.contains_key(name) {
-                self.emit(
-                    "webhook-removed",
-                    Side::Old,
-                    *loc,
-                    None,
-                    format!("webhook `{name}` removed"),
-                );
+                self.emit("webhook-removed", Side::Old, *loc, None, format!("webhook `{name}` removed"));
             }
         }
         for (name, loc) in &new.tags {
@@ -743,13 +641,7 @@ impl<'a> Differ<'a> {
         }
         for (name, loc) in &old.tags {
             if !new.tags.contains_key(name) {
-                self.emit(
-                    "api-tag-removed",
-                    Side::Old,
-                    *loc,
-                    None,
-                    format!("tag `{name}` removed"),
-                );
+                self.emit("api-tag-removed", Side::Old, *loc, None, format!("tag `{name}` removed"));
             }
         }
     }
@@ -879,11 +771,7 @@ impl<'a> Differ<'a> {
                 }
             }
             if let (Some(a), Some(b)) = (op.schema, np.schema) {
-                let w = Where {
-                    op: new,
-                    context: format!("{} {}", np.location, np.name),
-                    property: String::new(),
-                };
+                let w = Where { op: new, context: format!("{} {}", np.location, np.name), property: String::new() };
                 self.schema(Scope::RequestParameter, a, b, &w);
             }
         }
@@ -892,20 +780,12 @@ impl<'a> Differ<'a> {
     fn request_body(&mut self, old: &'a Operation, new: &'a Operation) {
         match (&old.request_body, &new.request_body) {
             (None, Some(b)) => {
-                let id = if b.required {
-                    "request-body-added-required"
-                } else {
-                    "request-body-added-optional"
-                };
+                let id = if b.required { "request-body-added-required" } else { "request-body-added-optional" };
                 self.emit(id, Side::New, b.loc, Some(new), "request body added".into());
             }
-            (Some(b), None) => self.emit(
-                "request-body-removed",
-                Side::Old,
-                b.loc,
-                Some(new),
-                "request body removed".into(),
-            ),
+            (Some(b), None) => {
+                self.emit("request-body-removed", Side::Old, b.loc, Some(new), "request body removed".into())
+            }
             (Some(a), Some(b)) => {
                 if !a.required && b.required {
                     self.emit(
@@ -954,32 +834,16 @@ impl<'a> Differ<'a> {
             )
         };
         let ctx = |mt: &str| {
-            if status.is_empty() {
-                mt.to_string()
-            } else {
-                format!("{status} {mt}")
-            }
+            if status.is_empty() { mt.to_string() } else { format!("{status} {mt}") }
         };
         for (name, mt) in old {
             if !new.contains_key(name) {
-                self.emit(
-                    removed,
-                    Side::Old,
-                    mt.loc,
-                    Some(op),
-                    format!("media type `{}` removed", ctx(name)),
-                );
+                self.emit(removed, Side::Old, mt.loc, Some(op), format!("media type `{}` removed", ctx(name)));
             }
         }
         for (name, mt) in new {
             match old.get(name) {
-                None => self.emit(
-                    added,
-                    Side::New,
-                    mt.loc,
-                    Some(op),
-                    format!("media type `{}` added", ctx(name)),
-                ),
+                None => self.emit(added, Side::New, mt.loc, Some(op), format!("media type `{}` added", ctx(name))),
                 Some(prev) => match (prev.schema, mt.schema) {
                     (None, Some(_)) => self.emit(
                         schema_added,
@@ -996,11 +860,7 @@ impl<'a> Differ<'a> {
                         format!("schema removed from media type `{}`", ctx(name)),
                     ),
                     (Some(a), Some(b)) => {
-                        let w = Where {
-                            op,
-                            context: ctx(name),
-                            property: String::new(),
-                        };
+                        let w = Where { op, context: ctx(name), property: String::new() };
                         self.schema(scope, a, b, &w);
                     }
                     (None, None) => {}
@@ -1018,29 +878,14 @@ impl<'a> Differ<'a> {
                 } else {
                     "response-non-success-status-removed"
                 };
-                self.emit(
-                    id,
-                    Side::Old,
-                    r.loc,
-                    Some(new),
-                    format!("response status `{status}` removed"),
-                );
+                self.emit(id, Side::Old, r.loc, Some(new), format!("response status `{status}` removed"));
             }
         }
         for (status, r) in &new.responses {
             let Some(prev) = old.responses.get(status) else {
-                let id = if success(status) {
-                    "response-success-status-added"
-                } else {
-                    "response-non-success-status-added"
-                };
-                self.emit(
-                    id,
-                    Side::New,
-                    r.loc,
-                    Some(new),
-                    format!("response status `{status}` added"),
-                );
+                let id =
+                    if success(status) { "response-success-status-added" } else { "response-non-success-status-added" };
+                self.emit(id, Side::New, r.loc, Some(new), format!("response status `{status}` added"));
                 continue;
             };
             self.content(Scope::ResponseBody, &prev.content, &r.content, new, status);
@@ -1051,13 +896,7 @@ impl<'a> Differ<'a> {
                     } else {
                         "optional-response-header-removed"
                     };
-                    self.emit(
-                        id,
-                        Side::Old,
-                        h.loc,
-                        Some(new),
-                        format!("response header `{name}` ({status}) removed"),
-                    );
+                    self.emit(id, Side::Old, h.loc, Some(new), format!("response header `{name}` ({status}) removed"));
                 }
             }
             for (name, h) in &r.headers {
@@ -1081,11 +920,7 @@ impl<'a> Differ<'a> {
                     );
                 }
                 if let (Some(a), Some(b)) = (ph.schema, h.schema) {
-                    let w = Where {
-                        op: new,
-                        context: format!("{status} {name}"),
-                        property: String::new(),
-                    };
+                    let w = Where { op: new, context: format!("{status} {name}"), property: String::new() };
                     self.schema(Scope::ResponseHeader, a, b, &w);
                 }
             }

@@ -27,11 +27,7 @@ fn generalizes(from: (&[String], Option<&str>), to: (&[String], Option<&str>)) -
 }
 
 fn describe_type(s: &Schema) -> String {
-    let t = if s.types.is_empty() {
-        "any".to_string()
-    } else {
-        s.types.join("|")
-    };
+    let t = if s.types.is_empty() { "any".to_string() } else { s.types.join("|") };
     match &s.format {
         Some(f) => format!("{t}/{f}"),
         None => t,
@@ -40,13 +36,8 @@ fn describe_type(s: &Schema) -> String {
 
 impl<'a> Differ<'a> {
     pub(super) fn schema(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) {
-        let key = (
-            a,
-            b,
-            scope,
-            format!("{}|{}|{}|{}", w.op.method, w.op.path, w.context, w.property),
-        );
-        let depth = w.property.matches('/').count();
+        let key = (a, b, scope, format!("{}|{}|{}|{}", w.op.method, w.op.path, w.context, w.property));
+        let depth = w.property.matches('/').count() + w.property.matches("[]").count();
         if depth > MAX_DEPTH || !self.visited.insert(key.clone()) {
             return;
         }
@@ -62,14 +53,7 @@ impl<'a> Differ<'a> {
         match (old.null_wrap, new.null_wrap) {
             (None, Some(inner)) if plain(old) => {
                 if !old.nullable {
-                    self.attr(
-                        scope,
-                        w,
-                        "became-nullable",
-                        Side::New,
-                        new.loc,
-                        "became nullable".into(),
-                    );
+                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
                 }
                 self.schema(scope, a, inner, w);
                 self.in_progress.remove(&cycle);
@@ -77,14 +61,7 @@ impl<'a> Differ<'a> {
             }
             (Some(inner), None) if plain(new) => {
                 if !new.nullable {
-                    self.attr(
-                        scope,
-                        w,
-                        "became-not-nullable",
-                        Side::New,
-                        new.loc,
-                        "became not nullable".into(),
-                    );
+                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
                 }
                 self.schema(scope, inner, b, w);
                 self.in_progress.remove(&cycle);
@@ -98,7 +75,7 @@ impl<'a> Differ<'a> {
         self.properties(scope, old, new, w);
         let nested = scope.nested();
         if let (Some(ia), Some(ib)) = (old.items, new.items) {
-            self.schema(nested, ia, ib, &w.with_property("items"));
+            self.schema(nested, ia, ib, &w.items());
         }
         if let (Some(BoolOrSchema::Schema(x)), Some(BoolOrSchema::Schema(y))) =
             (old.additional_properties, new.additional_properties)
@@ -142,11 +119,7 @@ impl<'a> Differ<'a> {
         } else if (ta != tb && !(ta.is_empty() && tb.is_empty())) || (old.format != new.format && !ta.is_empty()) {
             let from = (ta.as_slice(), old.format.as_deref());
             let to = (tb.as_slice(), new.format.as_deref());
-            let detail = format!(
-                "type/format changed from `{}` to `{}`",
-                describe_type(old),
-                describe_type(new)
-            );
+            let detail = format!("type/format changed from `{}` to `{}`", describe_type(old), describe_type(new));
             let xml_object_string = w.context.contains("xml")
                 && matches!(
                     (ta.first().map(String::as_str), tb.first().map(String::as_str)),
@@ -185,11 +158,7 @@ impl<'a> Differ<'a> {
         }
         if let (Some(a), Some(b)) = (&old.extensible_enum, &new.extensible_enum) {
             for v in a.iter().filter(|v| !b.contains(v)) {
-                attr(
-                    self,
-                    "x-extensible-enum-value-removed",
-                    format!("x-extensible-enum value {v} removed"),
-                );
+                attr(self, "x-extensible-enum-value-removed", format!("x-extensible-enum value {v} removed"));
             }
         }
         match (&old.const_value, &new.const_value) {
@@ -201,11 +170,9 @@ impl<'a> Differ<'a> {
         match (&old.default, &new.default) {
             (None, Some(v)) => attr(self, "default-value-added", format!("default value {v} added")),
             (Some(v), None) => attr(self, "default-value-removed", format!("default value {v} removed")),
-            (Some(a), Some(b)) if a != b => attr(
-                self,
-                "default-value-changed",
-                format!("default value changed from {a} to {b}"),
-            ),
+            (Some(a), Some(b)) if a != b => {
+                attr(self, "default-value-changed", format!("default value changed from {a} to {b}"))
+            }
             _ => {}
         }
         match (&old.pattern, &new.pattern) {
@@ -223,22 +190,8 @@ impl<'a> Differ<'a> {
         }
         self.bound(scope, "max", old.maximum, new.maximum, true, &attr);
         self.bound(scope, "min", old.minimum, new.minimum, false, &attr);
-        self.bound(
-            scope,
-            "exclusive-max",
-            old.exclusive_maximum,
-            new.exclusive_maximum,
-            true,
-            &attr,
-        );
-        self.bound(
-            scope,
-            "exclusive-min",
-            old.exclusive_minimum,
-            new.exclusive_minimum,
-            false,
-            &attr,
-        );
+        self.bound(scope, "exclusive-max", old.exclusive_maximum, new.exclusive_maximum, true, &attr);
+        self.bound(scope, "exclusive-min", old.exclusive_minimum, new.exclusive_minimum, false, &attr);
         let f = |v: Option<u64>| v.map(|x| x as f64);
         self.bound(scope, "max-length", f(old.max_length), f(new.max_length), true, &attr);
         self.bound(scope, "min-length", f(old.min_length), f(new.min_length), false, &attr);
@@ -251,22 +204,8 @@ impl<'a> Differ<'a> {
             self.bound(scope, "max-items", f(x), f(y), true, &attr);
         }
         self.bound(scope, "min-items", f(old.min_items), f(new.min_items), false, &attr);
-        self.bound(
-            scope,
-            "max-contains",
-            f(old.max_contains),
-            f(new.max_contains),
-            true,
-            &attr,
-        );
-        self.bound(
-            scope,
-            "min-contains",
-            f(old.min_contains),
-            f(new.min_contains),
-            false,
-            &attr,
-        );
+        self.bound(scope, "max-contains", f(old.max_contains), f(new.max_contains), true, &attr);
+        self.bound(scope, "min-contains", f(old.min_contains), f(new.min_contains), false, &attr);
 
         match (&old.discriminator, &new.discriminator) {
             (None, Some(_)) => attr(self, "discriminator-added", "discriminator added".into()),
@@ -284,11 +223,7 @@ impl<'a> Differ<'a> {
                 }
                 for (k, v) in &b.mapping {
                     match a.mapping.get(k) {
-                        None => attr(
-                            self,
-                            "discriminator-mapping-added",
-                            format!("discriminator mapping `{k}` added"),
-                        ),
+                        None => attr(self, "discriminator-mapping-added", format!("discriminator mapping `{k}` added")),
                         Some(pv) if pv != v => attr(
                             self,
                             "discriminator-mapping-changed",
@@ -298,11 +233,7 @@ impl<'a> Differ<'a> {
                     }
                 }
                 for k in a.mapping.keys().filter(|k| !b.mapping.contains_key(*k)) {
-                    attr(
-                        self,
-                        "discriminator-mapping-deleted",
-                        format!("discriminator mapping `{k}` deleted"),
-                    );
+                    attr(self, "discriminator-mapping-deleted", format!("discriminator mapping `{k}` deleted"));
                 }
             }
             _ => {}
@@ -318,24 +249,9 @@ impl<'a> Differ<'a> {
         presence(self, "if", old.if_schema.is_some(), new.if_schema.is_some());
         presence(self, "then", old.then_schema.is_some(), new.then_schema.is_some());
         presence(self, "else", old.else_schema.is_some(), new.else_schema.is_some());
-        presence(
-            self,
-            "property-names",
-            old.property_names.is_some(),
-            new.property_names.is_some(),
-        );
-        presence(
-            self,
-            "content-schema",
-            old.content_schema.is_some(),
-            new.content_schema.is_some(),
-        );
-        presence(
-            self,
-            "unevaluated-items",
-            old.unevaluated_items.is_some(),
-            new.unevaluated_items.is_some(),
-        );
+        presence(self, "property-names", old.property_names.is_some(), new.property_names.is_some());
+        presence(self, "content-schema", old.content_schema.is_some(), new.content_schema.is_some());
+        presence(self, "unevaluated-items", old.unevaluated_items.is_some(), new.unevaluated_items.is_some());
         presence(
             self,
             "unevaluated-properties",
@@ -346,88 +262,38 @@ impl<'a> Differ<'a> {
             attr(
                 self,
                 "prefix-items-added",
-                format!(
-                    "prefixItems grew from {} to {}",
-                    old.prefix_items.len(),
-                    new.prefix_items.len()
-                ),
+                format!("prefixItems grew from {} to {}", old.prefix_items.len(), new.prefix_items.len()),
             );
         } else if new.prefix_items.len() < old.prefix_items.len() {
             attr(
                 self,
                 "prefix-items-removed",
-                format!(
-                    "prefixItems shrank from {} to {}",
-                    old.prefix_items.len(),
-                    new.prefix_items.len()
-                ),
+                format!("prefixItems shrank from {} to {}", old.prefix_items.len(), new.prefix_items.len()),
             );
         }
         for (k, v) in &new.dependent_required {
             match old.dependent_required.get(k) {
-                None => attr(
-                    self,
-                    "dependent-required-added",
-                    format!("dependentRequired for `{k}` added"),
-                ),
-                Some(pv) if pv != v => attr(
-                    self,
-                    "dependent-required-changed",
-                    format!("dependentRequired for `{k}` changed"),
-                ),
+                None => attr(self, "dependent-required-added", format!("dependentRequired for `{k}` added")),
+                Some(pv) if pv != v => {
+                    attr(self, "dependent-required-changed", format!("dependentRequired for `{k}` changed"))
+                }
                 _ => {}
             }
         }
-        for k in old
-            .dependent_required
-            .keys()
-            .filter(|k| !new.dependent_required.contains_key(*k))
-        {
-            attr(
-                self,
-                "dependent-required-removed",
-                format!("dependentRequired for `{k}` removed"),
-            );
+        for k in old.dependent_required.keys().filter(|k| !new.dependent_required.contains_key(*k)) {
+            attr(self, "dependent-required-removed", format!("dependentRequired for `{k}` removed"));
         }
-        for k in new
-            .dependent_schemas
-            .keys()
-            .filter(|k| !old.dependent_schemas.contains_key(*k))
-        {
-            attr(
-                self,
-                "dependent-schema-added",
-                format!("dependentSchemas for `{k}` added"),
-            );
+        for k in new.dependent_schemas.keys().filter(|k| !old.dependent_schemas.contains_key(*k)) {
+            attr(self, "dependent-schema-added", format!("dependentSchemas for `{k}` added"));
         }
-        for k in old
-            .dependent_schemas
-            .keys()
-            .filter(|k| !new.dependent_schemas.contains_key(*k))
-        {
-            attr(
-                self,
-                "dependent-schema-removed",
-                format!("dependentSchemas for `{k}` removed"),
-            );
+        for k in old.dependent_schemas.keys().filter(|k| !new.dependent_schemas.contains_key(*k)) {
+            attr(self, "dependent-schema-removed", format!("dependentSchemas for `{k}` removed"));
         }
-        for k in new
-            .pattern_properties
-            .keys()
-            .filter(|k| !old.pattern_properties.contains_key(*k))
-        {
+        for k in new.pattern_properties.keys().filter(|k| !old.pattern_properties.contains_key(*k)) {
             attr(self, "pattern-property-added", format!("patternProperties `{k}` added"));
         }
-        for k in old
-            .pattern_properties
-            .keys()
-            .filter(|k| !new.pattern_properties.contains_key(*k))
-        {
-            attr(
-                self,
-                "pattern-property-removed",
-                format!("patternProperties `{k}` removed"),
-            );
+        for k in old.pattern_properties.keys().filter(|k| !new.pattern_properties.contains_key(*k)) {
+            attr(self, "pattern-property-removed", format!("patternProperties `{k}` removed"));
         }
         if old.content_media_type != new.content_media_type
             && old.content_media_type.is_some()
@@ -444,11 +310,9 @@ impl<'a> Differ<'a> {
         if matches!(scope, Scope::RequestProperty | Scope::ResponseProperty) {
             if !old.deprecated && new.deprecated {
                 match new.sunset.as_deref() {
-                    Some(s) if super::parse_date(s).is_none() => attr(
-                        self,
-                        "deprecated-sunset-invalid",
-                        format!("deprecated with an invalid x-sunset {s:?}"),
-                    ),
+                    Some(s) if super::parse_date(s).is_none() => {
+                        attr(self, "deprecated-sunset-invalid", format!("deprecated with an invalid x-sunset {s:?}"))
+                    }
                     Some(s) => {
                         if super::parse_date(s)
                             .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
@@ -460,11 +324,7 @@ impl<'a> Differ<'a> {
                     None => {
                         attr(self, "deprecated", "deprecated".into());
                         if !matches!(new.stability.as_deref(), Some("draft" | "alpha")) {
-                            attr(
-                                self,
-                                "deprecated-sunset-missing",
-                                "deprecated without an x-sunset date".into(),
-                            );
+                            attr(self, "deprecated-sunset-missing", "deprecated without an x-sunset date".into());
                         }
                     }
                 }
@@ -508,16 +368,8 @@ impl<'a> Differ<'a> {
         let _ = scope;
         match (old, new) {
             (Some(a), Some(b)) if a != b => {
-                let (suffix, verb) = if b > a {
-                    ("increased", "increased")
-                } else {
-                    ("decreased", "decreased")
-                };
-                attr(
-                    self,
-                    &format!("{name}-{suffix}"),
-                    format!("{name} {verb} from {} to {}", num(a), num(b)),
-                );
+                let (suffix, verb) = if b > a { ("increased", "increased") } else { ("decreased", "decreased") };
+                attr(self, &format!("{name}-{suffix}"), format!("{name} {verb} from {} to {}", num(a), num(b)));
             }
             (None, Some(b)) => attr(self, &format!("{name}-set"), format!("{name} set to {}", num(b))),
             (Some(a), None) => {
@@ -538,19 +390,8 @@ impl<'a> Differ<'a> {
             let (pairs, added, removed) = self.match_subschemas(a, b);
             for id in added {
                 let s = self.new.schema(id);
-                let what = s
-                    .ref_name
-                    .clone()
-                    .map(|n| format!("`{n}`"))
-                    .unwrap_or_else(|| "a subschema".into());
-                self.attr(
-                    scope,
-                    w,
-                    &format!("{name}-added"),
-                    Side::New,
-                    s.loc,
-                    format!("{what} added to {name}"),
-                );
+                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
+                self.attr(scope, w, &format!("{name}-added"), Side::New, s.loc, format!("{what} added to {name}"));
                 if name == "all-of" && s.annotation_only {
                     let detail = format!("{what} (annotations only) added to allOf");
                     self.attr(scope, w, "all-of-added-annotation-only", Side::New, s.loc, detail);
@@ -558,11 +399,7 @@ impl<'a> Differ<'a> {
             }
             for id in removed {
                 let s = self.old.schema(id);
-                let what = s
-                    .ref_name
-                    .clone()
-                    .map(|n| format!("`{n}`"))
-                    .unwrap_or_else(|| "a subschema".into());
+                let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
                 self.attr(
                     scope,
                     w,
@@ -584,14 +421,7 @@ impl<'a> Differ<'a> {
             && !new.one_of.is_empty()
             && new.one_of.iter().any(|id| self.same_schema(old, self.new.schema(*id)))
         {
-            self.attr(
-                scope,
-                w,
-                "wrapped-in-one-of",
-                Side::New,
-                new.loc,
-                "wrapped in oneOf".into(),
-            );
+            self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
         }
     }
 
@@ -613,12 +443,10 @@ impl<'a> Differ<'a> {
         let mut unmatched_old = Vec::new();
         for &o in old {
             let name = self.old.schema(o).ref_name.clone();
-            let found = unmatched_new
-                .iter()
-                .position(|&n| match (&name, &self.new.schema(n).ref_name) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => false,
-                });
+            let found = unmatched_new.iter().position(|&n| match (&name, &self.new.schema(n).ref_name) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            });
             match found {
                 Some(i) => pairs.push((o, unmatched_new.remove(i))),
                 None => unmatched_old.push(o),
@@ -627,17 +455,9 @@ impl<'a> Differ<'a> {
         // Unnamed subschemas: pair in order, as far as both sides have unnamed ones left.
         let mut removed = Vec::new();
         let mut rest_new: Vec<SchemaId> = Vec::new();
-        let mut new_unnamed: Vec<SchemaId> = unmatched_new
-            .iter()
-            .copied()
-            .filter(|n| self.new.schema(*n).ref_name.is_none())
-            .collect();
-        rest_new.extend(
-            unmatched_new
-                .iter()
-                .copied()
-                .filter(|n| self.new.schema(*n).ref_name.is_some()),
-        );
+        let mut new_unnamed: Vec<SchemaId> =
+            unmatched_new.iter().copied().filter(|n| self.new.schema(*n).ref_name.is_none()).collect();
+        rest_new.extend(unmatched_new.iter().copied().filter(|n| self.new.schema(*n).ref_name.is_some()));
         for o in unmatched_old {
             if self.old.schema(o).ref_name.is_none() && !new_unnamed.is_empty() {
                 pairs.push((o, new_unnamed.remove(0)));
@@ -692,31 +512,15 @@ impl<'a> Differ<'a> {
             let p = self.new.schema(*id);
             let required = new.required.contains(name);
             if header_param && required {
-                let subject = format!(
-                    "header parameter property `{}` ({})",
-                    w.with_property(name).property,
-                    w.context
-                );
+                let subject = format!("header parameter property `{}` ({})", w.with_property(name).property, w.context);
                 match old.property(name) {
                     None => {
                         let message = format!("{subject} added as required");
-                        self.emit(
-                            "new-required-request-header-property",
-                            Side::New,
-                            p.loc,
-                            Some(w.op),
-                            message,
-                        )
+                        self.emit("new-required-request-header-property", Side::New, p.loc, Some(w.op), message)
                     }
                     Some(_) if !old.required.contains(name) => {
                         let message = format!("{subject} became required");
-                        self.emit(
-                            "request-header-property-became-required",
-                            Side::New,
-                            p.loc,
-                            Some(w.op),
-                            message,
-                        )
+                        self.emit("request-header-property-became-required", Side::New, p.loc, Some(w.op), message)
                     }
                     _ => {}
                 }
@@ -767,16 +571,11 @@ impl<'a> Differ<'a> {
             if body_like {
                 let side = if request { "request" } else { "response" };
                 let req = if required { "required" } else { "optional" };
-                for (flag, before, after) in [
-                    ("read-only", prev.read_only, p.read_only),
-                    ("write-only", prev.write_only, p.write_only),
-                ] {
+                for (flag, before, after) in
+                    [("read-only", prev.read_only, p.read_only), ("write-only", prev.write_only, p.write_only)]
+                {
                     if before != after {
-                        let change = if after {
-                            format!("became-{flag}")
-                        } else {
-                            format!("became-not-{flag}")
-                        };
+                        let change = if after { format!("became-{flag}") } else { format!("became-not-{flag}") };
                         let id = format!("{side}-{req}-property-{change}");
                         if crate::checks::level_of(&id).is_some() {
                             self.emit(

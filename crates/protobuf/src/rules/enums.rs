@@ -23,20 +23,14 @@ fn enum_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     for e in prev.all_enums() {
         if !current.contains(e.nested_name.as_str()) {
             let at = deleted_element_location(cur, &e.nested_name);
-            out.add(
-                at,
-                Some(prev),
-                format!("Previously present enum \"{}\" was deleted from file.", e.nested_name),
-            );
+            out.add(at, Some(prev), format!("Previously present enum \"{}\" was deleted from file.", e.nested_name));
         }
     }
 }
 
 /// The explicit feature option on an enum, else the enum itself (buf's backup location).
 fn feature_at(e: EnumRef, feature: FeatureName) -> At {
-    let span = feature_option(&e.enumeration.options, feature)
-        .map(|o| o.span)
-        .unwrap_or(e.enumeration.span);
+    let span = feature_option(&e.enumeration.options, feature).map(|o| o.span).unwrap_or(e.enumeration.span);
     At::Span(e.file, span)
 }
 
@@ -52,10 +46,7 @@ fn enum_same_json_format(prev: EnumRef, cur: EnumRef, out: &mut Out) {
         out.add(
             feature_at(cur, FeatureName::JsonFormat),
             Some(prev.file),
-            format!(
-                "Enum \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.",
-                cur.enumeration.name
-            ),
+            format!("Enum \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.", cur.enumeration.name),
         );
     }
 }
@@ -68,21 +59,13 @@ pub const ENUM_SAME_TYPE: Rule = Rule::new(
 );
 
 fn enum_same_type(prev: EnumRef, cur: EnumRef, out: &mut Out) {
-    let (before, after) = (
-        prev.enumeration.features.enum_type_closed,
-        cur.enumeration.features.enum_type_closed,
-    );
+    let (before, after) = (prev.enumeration.features.enum_type_closed, cur.enumeration.features.enum_type_closed);
     if before != after {
         let name = |closed: bool| if closed { "closed" } else { "open" };
         out.add(
             feature_at(cur, FeatureName::EnumType),
             Some(prev.file),
-            format!(
-                "Enum \"{}\" changed from {} to {}.",
-                cur.enumeration.name,
-                name(before),
-                name(after)
-            ),
+            format!("Enum \"{}\" changed from {} to {}.", cur.enumeration.name, name(before), name(after)),
         );
     }
 }
@@ -126,10 +109,7 @@ fn check_value_deletes(prev: EnumRef, cur: EnumRef, out: &mut Out, allow: Allow)
         out.add(
             At::Span(cur.file, e.span),
             Some(prev.file),
-            format!(
-                "Previously present enum value \"{number}\" on enum \"{}\" was deleted{suffix}.",
-                e.name
-            ),
+            format!("Previously present enum value \"{number}\" on enum \"{}\" was deleted{suffix}.", e.name),
         );
     }
 }
@@ -212,10 +192,7 @@ fn reserved_enum_no_delete(prev: EnumRef, cur: EnumRef, out: &mut Out) {
             out.add(
                 At::Span(cur.file, c.span),
                 Some(prev.file),
-                format!(
-                    "Previously present reserved name \"{name}\" on enum \"{}\" was deleted.",
-                    c.name
-                ),
+                format!("Previously present reserved name \"{name}\" on enum \"{}\" was deleted.", c.name),
             );
         }
     }

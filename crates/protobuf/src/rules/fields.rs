@@ -141,11 +141,7 @@ pub const FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY: Rule = Rule::new(
 pub const FIELD_SAME_LABEL: Rule = Rule {
     replacements: &[(
         ConfigVersion::V1,
-        &[
-            "FIELD_SAME_CARDINALITY",
-            "FIELD_WIRE_COMPATIBLE_CARDINALITY",
-            "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
-        ],
+        &["FIELD_SAME_CARDINALITY", "FIELD_WIRE_COMPATIBLE_CARDINALITY", "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY"],
     )],
     ..Rule::new(
         "FIELD_SAME_LABEL",
@@ -174,11 +170,7 @@ fn kind_pretty(f: FieldRef) -> &'static str {
 }
 
 fn report_kind_change(prev: FieldRef, cur: FieldRef, out: &mut Out, extra: &str) {
-    let extra = if extra.is_empty() {
-        String::new()
-    } else {
-        format!(" {extra}")
-    };
+    let extra = if extra.is_empty() { String::new() } else { format!(" {extra}") };
     out.add(
         at(cur, cur.field.type_span),
         Some(prev.file),
@@ -267,12 +259,10 @@ fn check_enum_compatible(prev: FieldRef, cur: FieldRef, pair: &Pair, out: &mut O
     let compatible = match (before, after) {
         (Some(b), Some(a)) => {
             b.enumeration.name == a.enumeration.name
-                && b.enumeration.values.iter().all(|v| {
-                    a.enumeration
-                        .values
-                        .iter()
-                        .any(|w| w.name == v.name && w.number == v.number)
-                })
+                && b.enumeration
+                    .values
+                    .iter()
+                    .all(|v| a.enumeration.values.iter().any(|w| w.name == v.name && w.number == v.number))
         }
         _ => false,
     };
@@ -350,21 +340,14 @@ pub const FIELD_SAME_NAME: Rule = Rule::new(
 
 fn field_same_name(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
     let name = |f: FieldRef| {
-        if f.field.extendee.is_some() {
-            f.field.full_name.clone()
-        } else {
-            f.field.name.clone()
-        }
+        if f.field.extendee.is_some() { f.field.full_name.clone() } else { f.field.name.clone() }
     };
     let (before, after) = (name(prev), name(cur));
     if before != after {
         out.add(
             at(cur, cur.field.name_span),
             Some(prev.file),
-            format!(
-                "{} changed name from \"{before}\" to \"{after}\".",
-                field_description_with_name(cur, false)
-            ),
+            format!("{} changed name from \"{before}\" to \"{after}\".", field_description_with_name(cur, false)),
         );
     }
 }
@@ -408,10 +391,7 @@ fn field_same_json_name(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) 
         out.add(
             option_or_field(cur, find_option(&cur.field.options, &["json_name"])),
             Some(prev.file),
-            format!(
-                "{} changed option \"json_name\" from \"{before}\" to \"{after}\".",
-                field_description(cur)
-            ),
+            format!("{} changed option \"json_name\" from \"{before}\" to \"{after}\".", field_description(cur)),
         );
     }
 }
@@ -464,10 +444,7 @@ fn field_same_jstype(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut Out) {
         out.add(
             option_or_field(cur, find_option(&cur.field.options, &["jstype"])),
             Some(prev.file),
-            format!(
-                "{} changed option \"jstype\" from \"{before}\" to \"{after}\".",
-                field_description(cur)
-            ),
+            format!("{} changed option \"jstype\" from \"{before}\" to \"{after}\".", field_description(cur)),
         );
     }
 }
@@ -487,10 +464,7 @@ fn field_same_utf8_validation(prev: FieldRef, cur: FieldRef, _: &Pair, out: &mut
     if kind(prev.field) != Kind::String || kind(cur.field) != Kind::String {
         return;
     }
-    let (before, after) = (
-        prev.field.features.utf8_validation_verify,
-        cur.field.features.utf8_validation_verify,
-    );
+    let (before, after) = (prev.field.features.utf8_validation_verify, cur.field.features.utf8_validation_verify);
     if before != after {
         out.add(
             option_or_field(cur, feature_option(&cur.field.options, FeatureName::Utf8Validation)),
@@ -552,11 +526,7 @@ pub const FIELD_SAME_CPP_STRING_TYPE: Rule = Rule::new(
 /// The C++ string type and whether it is the legacy STRING_PIECE (`ctype` is ignored from
 /// edition 2024 on, where only the feature exists).
 fn cpp_string_type(f: FieldRef) -> (CppStringType, bool) {
-    let ctype = if f.file.syntax == Syntax::Edition2024 {
-        None
-    } else {
-        find_option(&f.field.options, &["ctype"])
-    };
+    let ctype = if f.file.syntax == Syntax::Edition2024 { None } else { find_option(&f.field.options, &["ctype"]) };
     match ctype.and_then(|o| o.value.as_ident()) {
         Some("CORD") => (CppStringType::Cord, false),
         Some("STRING_PIECE") => (CppStringType::String, true),
@@ -618,10 +588,9 @@ impl Default {
     fn printable(&self, f: &Field) -> String {
         match self {
             Default::Bytes(b, true) => format!("\"{}\"", String::from_utf8_lossy(b)),
-            Default::Bytes(b, false) => format!(
-                "[{}]",
-                b.iter().map(|x| format!("0x{x:X}")).collect::<Vec<_>>().join(",")
-            ),
+            Default::Bytes(b, false) => {
+                format!("[{}]", b.iter().map(|x| format!("0x{x:X}")).collect::<Vec<_>>().join(","))
+            }
             Default::Int(i) => match (&f.enum_default, kind(f)) {
                 (Some((enum_name, value, _)), Kind::Enum) => format!("{enum_name}.{value}"),
                 (_, Kind::Bool) => (*i != 0).to_string(),
@@ -667,14 +636,8 @@ fn default_of(f: &Field) -> Option<Default> {
             Default::Float(if is_float { v as f32 as f64 } else { v }, is_float)
         }
         _ => Default::Int(match explicit {
-            Some(Value::Int {
-                negative: true,
-                magnitude,
-            }) => -(*magnitude as i128),
-            Some(Value::Int {
-                negative: false,
-                magnitude,
-            }) => *magnitude as i128,
+            Some(Value::Int { negative: true, magnitude }) => -(*magnitude as i128),
+            Some(Value::Int { negative: false, magnitude }) => *magnitude as i128,
             _ => 0,
         }),
     })

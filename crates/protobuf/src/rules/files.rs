@@ -5,21 +5,13 @@ use crate::ast::{ProtoFile, find_option};
 use crate::engine::Pair;
 use crate::rules::Category::{File as F, Package as P, Wire as W, WireJson as WJ};
 
-pub const FILE_NO_DELETE: Rule = Rule::new(
-    "FILE_NO_DELETE",
-    "Checks that files are not deleted.",
-    FILE_ONLY.csr(),
-    Check::Inputs(file_no_delete),
-);
+pub const FILE_NO_DELETE: Rule =
+    Rule::new("FILE_NO_DELETE", "Checks that files are not deleted.", FILE_ONLY.csr(), Check::Inputs(file_no_delete));
 
 fn file_no_delete(pair: &Pair, out: &mut Out) {
     for (path, prev) in &pair.previous.files {
         if !pair.current.files.contains_key(path) {
-            out.add(
-                At::Nowhere,
-                Some(prev),
-                format!("Previously present file \"{path}\" was deleted."),
-            );
+            out.add(At::Nowhere, Some(prev), format!("Previously present file \"{path}\" was deleted."));
         }
     }
 }
@@ -39,14 +31,7 @@ fn message_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     prev.walk_messages(&mut |m| {
         if !current.contains(m.nested_name.as_str()) {
             let at = deleted_element_location(cur, &m.nested_name);
-            out.add(
-                at,
-                Some(prev),
-                format!(
-                    "Previously present message \"{}\" was deleted from file.",
-                    m.nested_name
-                ),
-            );
+            out.add(at, Some(prev), format!("Previously present message \"{}\" was deleted from file.", m.nested_name));
         }
     });
 }
@@ -89,11 +74,7 @@ fn extension_no_delete(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     for name in nested_extensions(prev) {
         if !current.contains(&name) {
             let at = deleted_element_location(cur, &name);
-            out.add(
-                at,
-                Some(prev),
-                format!("Previously present extension \"{name}\" was deleted from file."),
-            );
+            out.add(at, Some(prev), format!("Previously present extension \"{name}\" was deleted from file."));
         }
     }
 }
@@ -108,11 +89,7 @@ pub const FILE_SAME_PACKAGE: Rule = Rule::new(
 fn file_same_package(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
     if prev.package != cur.package {
         let at = cur.package_span.map(|s| At::Span(cur, s)).unwrap_or(At::File(cur));
-        out.add(
-            at,
-            Some(prev),
-            format!("File package changed from \"{}\" to \"{}\".", prev.package, cur.package),
-        );
+        out.add(at, Some(prev), format!("File package changed from \"{}\" to \"{}\".", prev.package, cur.package));
     }
 }
 
@@ -129,11 +106,7 @@ fn file_same_syntax(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out) {
         out.add(
             at,
             Some(prev),
-            format!(
-                "File syntax changed from \"{}\" to \"{}\".",
-                prev.syntax.name(),
-                cur.syntax.name()
-            ),
+            format!("File syntax changed from \"{}\" to \"{}\".", prev.syntax.name(), cur.syntax.name()),
         );
     }
 }
@@ -158,11 +131,7 @@ fn check_file_option(prev: &ProtoFile, cur: &ProtoFile, out: &mut Out, name: &st
     let (after, span) = file_option(cur, name, default);
     if before != after {
         let at = span.map(|s| At::Span(cur, s)).unwrap_or(At::File(cur));
-        out.add(
-            at,
-            Some(prev),
-            format!("File option \"{name}\" changed from \"{before}\" to \"{after}\"."),
-        );
+        out.add(at, Some(prev), format!("File option \"{name}\" changed from \"{before}\" to \"{after}\"."));
     }
 }
 
@@ -171,11 +140,7 @@ macro_rules! file_option_rule {
     ($rule:ident, $check:ident, $option:literal, $default:literal) => {
         pub const $rule: Rule = Rule::new(
             stringify!($rule),
-            concat!(
-                "Checks that files have the same value for the ",
-                $option,
-                " option."
-            ),
+            concat!("Checks that files have the same value for the ", $option, " option."),
             FILE_PACKAGE,
             Check::Files($check),
         );
@@ -185,70 +150,20 @@ macro_rules! file_option_rule {
     };
 }
 
-file_option_rule!(
-    FILE_SAME_CC_ENABLE_ARENAS,
-    same_cc_enable_arenas,
-    "cc_enable_arenas",
-    "true"
-);
-file_option_rule!(
-    FILE_SAME_CC_GENERIC_SERVICES,
-    same_cc_generic_services,
-    "cc_generic_services",
-    "false"
-);
-file_option_rule!(
-    FILE_SAME_CSHARP_NAMESPACE,
-    same_csharp_namespace,
-    "csharp_namespace",
-    ""
-);
+file_option_rule!(FILE_SAME_CC_ENABLE_ARENAS, same_cc_enable_arenas, "cc_enable_arenas", "true");
+file_option_rule!(FILE_SAME_CC_GENERIC_SERVICES, same_cc_generic_services, "cc_generic_services", "false");
+file_option_rule!(FILE_SAME_CSHARP_NAMESPACE, same_csharp_namespace, "csharp_namespace", "");
 file_option_rule!(FILE_SAME_GO_PACKAGE, same_go_package, "go_package", "");
-file_option_rule!(
-    FILE_SAME_JAVA_GENERIC_SERVICES,
-    same_java_generic_services,
-    "java_generic_services",
-    "false"
-);
-file_option_rule!(
-    FILE_SAME_JAVA_MULTIPLE_FILES,
-    same_java_multiple_files,
-    "java_multiple_files",
-    "false"
-);
-file_option_rule!(
-    FILE_SAME_JAVA_OUTER_CLASSNAME,
-    same_java_outer_classname,
-    "java_outer_classname",
-    ""
-);
+file_option_rule!(FILE_SAME_JAVA_GENERIC_SERVICES, same_java_generic_services, "java_generic_services", "false");
+file_option_rule!(FILE_SAME_JAVA_MULTIPLE_FILES, same_java_multiple_files, "java_multiple_files", "false");
+file_option_rule!(FILE_SAME_JAVA_OUTER_CLASSNAME, same_java_outer_classname, "java_outer_classname", "");
 file_option_rule!(FILE_SAME_JAVA_PACKAGE, same_java_package, "java_package", "");
-file_option_rule!(
-    FILE_SAME_OBJC_CLASS_PREFIX,
-    same_objc_class_prefix,
-    "objc_class_prefix",
-    ""
-);
+file_option_rule!(FILE_SAME_OBJC_CLASS_PREFIX, same_objc_class_prefix, "objc_class_prefix", "");
 file_option_rule!(FILE_SAME_OPTIMIZE_FOR, same_optimize_for, "optimize_for", "SPEED");
-file_option_rule!(
-    FILE_SAME_PHP_CLASS_PREFIX,
-    same_php_class_prefix,
-    "php_class_prefix",
-    ""
-);
-file_option_rule!(
-    FILE_SAME_PHP_METADATA_NAMESPACE,
-    same_php_metadata_namespace,
-    "php_metadata_namespace",
-    ""
-);
+file_option_rule!(FILE_SAME_PHP_CLASS_PREFIX, same_php_class_prefix, "php_class_prefix", "");
+file_option_rule!(FILE_SAME_PHP_METADATA_NAMESPACE, same_php_metadata_namespace, "php_metadata_namespace", "");
 file_option_rule!(FILE_SAME_PHP_NAMESPACE, same_php_namespace, "php_namespace", "");
-file_option_rule!(
-    FILE_SAME_PY_GENERIC_SERVICES,
-    same_py_generic_services,
-    "py_generic_services",
-    "false"
-);
+file_option_rule!(FILE_SAME_PY_GENERIC_SERVICES, same_py_generic_services, "py_generic_services", "false");
 file_option_rule!(FILE_SAME_RUBY_PACKAGE, same_ruby_package, "ruby_package", "");
 file_option_rule!(FILE_SAME_SWIFT_PREFIX, same_swift_prefix, "swift_prefix", "");
 

@@ -31,10 +31,7 @@ fn check_field_deletes(prev: MessageRef, cur: MessageRef, out: &mut Out, allow: 
         }
         let allowed = match allow {
             Allow::Never => false,
-            Allow::IfNumberReserved => m
-                .reserved_ranges
-                .iter()
-                .any(|r| r.start <= f.number && f.number <= r.end),
+            Allow::IfNumberReserved => m.reserved_ranges.iter().any(|r| r.start <= f.number && f.number <= r.end),
             Allow::IfNameReserved => m.reserved_names.contains(&f.name),
         };
         if allowed {
@@ -45,21 +42,10 @@ fn check_field_deletes(prev: MessageRef, cur: MessageRef, out: &mut Out, allow: 
             Allow::IfNumberReserved => format!(" without reserving the number \"{}\"", f.number),
             Allow::IfNameReserved => format!(" without reserving the name \"{}\"", f.name),
         };
-        let description = field_description(FieldRef {
-            field: f,
-            file: prev.file,
-            parent: Some(prev.message),
-        });
+        let description = field_description(FieldRef { field: f, file: prev.file, parent: Some(prev.message) });
         let mut chars = description.chars();
-        let lowered: String = chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default();
-        out.add(
-            message_at(cur),
-            Some(prev.file),
-            format!("Previously present {lowered} was deleted{suffix}."),
-        );
+        let lowered: String = chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default();
+        out.add(message_at(cur), Some(prev.file), format!("Previously present {lowered} was deleted{suffix}."));
     }
 }
 
@@ -85,9 +71,7 @@ pub const FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED: Rule = Rule::new(
 );
 
 fn is_message_set(m: &Message) -> bool {
-    find_option(&m.options, &["message_set_wire_format"])
-        .and_then(|o| o.value.as_bool())
-        .unwrap_or(false)
+    find_option(&m.options, &["message_set_wire_format"]).and_then(|o| o.value.as_bool()).unwrap_or(false)
 }
 
 fn check_ranges(
@@ -97,16 +81,8 @@ fn check_ranges(
     out: &mut Out,
     ranges: fn(&Message) -> &[crate::ast::TagRange],
 ) {
-    let max = if is_message_set(cur.message) {
-        MESSAGE_SET_MAX
-    } else {
-        MESSAGE_MAX
-    };
-    let prev_max = if is_message_set(prev.message) {
-        MESSAGE_SET_MAX
-    } else {
-        MESSAGE_MAX
-    };
+    let max = if is_message_set(cur.message) { MESSAGE_SET_MAX } else { MESSAGE_MAX };
+    let prev_max = if is_message_set(prev.message) { MESSAGE_SET_MAX } else { MESSAGE_MAX };
     for (range, missing) in missing_ranges(ranges(prev.message), ranges(cur.message)) {
         out.add(
             message_at(cur),
@@ -142,10 +118,7 @@ fn reserved_message_no_delete(prev: MessageRef, cur: MessageRef, out: &mut Out) 
             out.add(
                 message_at(cur),
                 Some(prev.file),
-                format!(
-                    "Previously present reserved name \"{name}\" on message \"{}\" was deleted.",
-                    cur.message.name
-                ),
+                format!("Previously present reserved name \"{name}\" on message \"{}\" was deleted.", cur.message.name),
             );
         }
     }
@@ -196,16 +169,12 @@ pub const MESSAGE_SAME_JSON_FORMAT: Rule = Rule::new(
 
 fn message_same_json_format(prev: MessageRef, cur: MessageRef, out: &mut Out) {
     if prev.message.features.json_format_allow && !cur.message.features.json_format_allow {
-        let span = feature_option(&cur.message.options, FeatureName::JsonFormat)
-            .map(|o| o.span)
-            .unwrap_or(cur.message.span);
+        let span =
+            feature_option(&cur.message.options, FeatureName::JsonFormat).map(|o| o.span).unwrap_or(cur.message.span);
         out.add(
             At::Span(cur.file, span),
             Some(prev.file),
-            format!(
-                "Message \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.",
-                cur.message.name
-            ),
+            format!("Message \"{}\" JSON format support changed from ALLOW to LEGACY_BEST_EFFORT.", cur.message.name),
         );
     }
 }
@@ -219,11 +188,7 @@ pub const MESSAGE_SAME_REQUIRED_FIELDS: Rule = Rule::new(
 
 fn message_same_required_fields(prev: MessageRef, cur: MessageRef, out: &mut Out) {
     let required = |m: &Message| -> HashSet<i64> {
-        m.fields
-            .iter()
-            .filter(|f| f.label == Some(Label::Required))
-            .map(|f| f.number)
-            .collect()
+        m.fields.iter().filter(|f| f.label == Some(Label::Required)).map(|f| f.number).collect()
     };
     let (before, after) = (required(prev.message), required(cur.message));
     let tail = "Required fields must always be sent, so if one side does not know about the required field, this will result in a breakage.";
@@ -233,25 +198,14 @@ fn message_same_required_fields(prev: MessageRef, cur: MessageRef, out: &mut Out
         out.add(
             message_at(cur),
             Some(prev.file),
-            format!(
-                "Message \"{}\" had required field \"{n}\" deleted. {tail}",
-                prev.message.name
-            ),
+            format!("Message \"{}\" had required field \"{n}\" deleted. {tail}", prev.message.name),
         );
     }
-    for f in cur
-        .message
-        .fields
-        .iter()
-        .filter(|f| f.label == Some(Label::Required) && !before.contains(&f.number))
-    {
+    for f in cur.message.fields.iter().filter(|f| f.label == Some(Label::Required) && !before.contains(&f.number)) {
         out.add(
             At::Span(cur.file, f.span),
             Some(prev.file),
-            format!(
-                "Message \"{}\" had required field \"{}\" added. {tail}",
-                cur.message.name, f.number
-            ),
+            format!("Message \"{}\" had required field \"{}\" added. {tail}", cur.message.name, f.number),
         );
     }
 }
@@ -269,10 +223,7 @@ fn oneof_no_delete(prev: MessageRef, cur: MessageRef, out: &mut Out) {
             out.add(
                 message_at(cur),
                 Some(prev.file),
-                format!(
-                    "Previously present oneof \"{}\" on message \"{}\" was deleted.",
-                    o.name, cur.message.name
-                ),
+                format!("Previously present oneof \"{}\" on message \"{}\" was deleted.", o.name, cur.message.name),
             );
         }
     }

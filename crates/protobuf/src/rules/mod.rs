@@ -31,13 +31,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
-        Category::File,
-        Category::Package,
-        Category::WireJson,
-        Category::Wire,
-        Category::Csr,
-    ];
+    pub const ALL: [Category; 5] =
+        [Category::File, Category::Package, Category::WireJson, Category::Wire, Category::Csr];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -70,13 +65,7 @@ use Category::{File as F, Package as P, Wire as W, WireJson as WJ};
 
 impl Membership {
     pub const fn new(v1: &'static [Category]) -> Membership {
-        Membership {
-            v1,
-            csr_in_v2: false,
-            since: ConfigVersion::V1Beta1,
-            v1beta1: None,
-            v2: None,
-        }
+        Membership { v1, csr_in_v2: false, since: ConfigVersion::V1Beta1, v1beta1: None, v2: None }
     }
     pub const fn csr(mut self) -> Membership {
         self.csr_in_v2 = true;
@@ -247,13 +236,7 @@ impl std::fmt::Debug for Rule {
 
 impl Rule {
     pub const fn new(id: &'static str, purpose: &'static str, membership: Membership, check: Check) -> Rule {
-        Rule {
-            id,
-            purpose,
-            membership,
-            check,
-            replacements: &[],
-        }
+        Rule { id, purpose, membership, check, replacements: &[] }
     }
 
     /// Ids that replace this rule in a config version (itself when not deprecated).
@@ -383,17 +366,10 @@ pub fn field_description_with_name(f: FieldRef, with_name: bool) -> String {
     let (kind, message, name) = if field.extendee.is_some() {
         ("Extension", field.extendee_full.as_str(), field.full_name.as_str())
     } else {
-        (
-            "Field",
-            f.parent.map(|m| m.name.as_str()).unwrap_or(""),
-            field.name.as_str(),
-        )
+        ("Field", f.parent.map(|m| m.name.as_str()).unwrap_or(""), field.name.as_str())
     };
     if with_name {
-        format!(
-            "{kind} \"{}\" with name \"{name}\" on message \"{message}\"",
-            field.number
-        )
+        format!("{kind} \"{}\" with name \"{name}\" on message \"{message}\"", field.number)
     } else {
         format!("{kind} \"{}\" on message \"{message}\"", field.number)
     }

@@ -114,11 +114,7 @@ fn package_no_delete(pair: &Pair, out: &mut Out) {
     }
     for (package, file) in first_file {
         if !current.contains(package) {
-            out.add(
-                At::Nowhere,
-                Some(file),
-                format!("Previously present package \"{package}\" was deleted."),
-            );
+            out.add(At::Nowhere, Some(file), format!("Previously present package \"{package}\" was deleted."));
         }
     }
 }

@@ -16,10 +16,7 @@ fn rpc_no_delete(prev: ServiceRef, cur: ServiceRef, out: &mut Out) {
             out.add(
                 At::Span(cur.file, cur.service.span),
                 Some(prev.file),
-                format!(
-                    "Previously present RPC \"{}\" on service \"{}\" was deleted.",
-                    m.name, cur.service.name
-                ),
+                format!("Previously present RPC \"{}\" on service \"{}\" was deleted.", m.name, cur.service.name),
             );
         }
     }
@@ -105,12 +102,7 @@ pub const RPC_SAME_IDEMPOTENCY_LEVEL: Rule = Rule::new(
 fn rpc_same_idempotency_level(prev: MethodRef, cur: MethodRef, out: &mut Out) {
     let level = |m: MethodRef| {
         find_option(&m.method.options, &["idempotency_level"])
-            .map(|o| {
-                (
-                    o.value.as_ident().unwrap_or("IDEMPOTENCY_UNKNOWN").to_string(),
-                    Some(o.span),
-                )
-            })
+            .map(|o| (o.value.as_ident().unwrap_or("IDEMPOTENCY_UNKNOWN").to_string(), Some(o.span)))
             .unwrap_or(("IDEMPOTENCY_UNKNOWN".to_string(), None))
     };
     let ((before, _), (after, span)) = (level(prev), level(cur));

@@ -1,0 +1,188 @@
+//! What is reported: path filters, oasdiff-style ignore files and per-check level overrides.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use schemagate_core::{Finding, Level};
+
+/// Why a policy input was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct PolicyError {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Filters and overrides applied to the findings of a diff.
+#[derive(Debug, Default)]
+pub struct Policy {
+    /// Only report endpoints whose path matches.
+    pub match_path: Option<Regex>,
+    /// Do not report endpoints whose path matches.
+    pub exclude_path: Option<Regex>,
+    /// Ignore-file lines per level (lower-cased), oasdiff's format.
+    pub ignore: Vec<(Option<Level>, String)>,
+    /// Per-check level overrides; `None` suppresses the check.
+    pub levels: HashMap<String, Option<Level>>,
+}
+
+impl Policy {
+    /// Compiles a path regex given on the command line.
+    pub fn path_regex(flag: &str, text: &str) -> Result<Regex, PolicyError> {
+        Regex::new(text).map_err(|e| PolicyError {
+            path: flag.to_string(),
+            line: 1,
+            column: 1,
+            message: format!("invalid regular expression: {e}"),
+        })
+    }
+
+    /// Adds an ignore file: one change per line, as oasdiff prints them
+    /// (`GET /orders removed the success response with the status 200`) or with the check id
+    /// in words (`get /health api path removed without deprecation`). `level` restricts the
+    /// file to findings of that level (oasdiff's --err-ignore / --warn-ignore).
+    pub fn add_ignore_file(&mut self, level: Option<Level>, text: &str) {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            self.ignore.push((level, line.to_lowercase()));
+        }
+    }
+
+    /// Reads a severity-levels file: `check-id err|warn|info|none` per line.
+    pub fn add_levels_file(&mut self, path: &str, text: &str) -> Result<(), PolicyError> {
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i as u32 + 1;
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let mut parts = trimmed.split_whitespace();
+            let (Some(id), Some(level), None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(PolicyError {
+                    path: path.into(),
+                    line: line_no,
+                    column: 1,
+                    message: "expected `<check-id> <err|warn|info|none>`".into(),
+                });
+            };
+            if crate::checks::level_of(id).is_none() {
+                return Err(PolicyError {
+                    path: path.into(),
+                    line: line_no,
+                    column: 1,
+                    message: format!("unknown check id `{id}`"),
+                });
+            }
+            let level = match level.to_ascii_lowercase().as_str() {
+                "err" | "error" => Some(Level::Error),
+                "warn" | "warning" => Some(Level::Warning),
+                "info" => Some(Level::Info),
+                "none" => None,
+                other => {
+                    let column = line.find(level).map(|c| c as u32 + 1).unwrap_or(1);
+                    return Err(PolicyError {
+                        path: path.into(),
+                        line: line_no,
+                        column,
+                        message: format!("unknown level `{other}`"),
+                    });
+                }
+            };
+            self.levels.insert(id.to_string(), level);
+        }
+        Ok(())
+    }
+
+    fn ignored(&self, f: &Finding) -> bool {
+        let operation = match (&f.method, &f.api_path) {
+            (Some(m), Some(p)) => Some(format!("{} {}", m.to_lowercase(), p.to_lowercase())),
+            _ => None,
+        };
+        let words = f.rule.replace('-', " ");
+        let message = f.message.to_lowercase();
+        self.ignore.iter().any(|(level, line)| {
+            level.is_none_or(|l| l == f.level)
+                && operation.as_ref().is_none_or(|op| line.contains(op.as_str()))
+                && (line.contains(&words) || line.contains(f.rule.as_str()) || line.contains(&message))
+        })
+    }
+
+    /// Applies the overrides and filters.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| {
+                if let Some(path) = &f.api_path
+                    && (self.match_path.as_ref().is_some_and(|r| !r.is_match(path))
+                        || self.exclude_path.as_ref().is_some_and(|r| r.is_match(path)))
+                {
+                    return None;
+                }
+                if let Some(level) = self.levels.get(&f.rule) {
+                    f.level = (*level)?;
+                }
+                (!self.ignored(&f)).then_some(f)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schemagate_core::Location;
+
+    fn finding(rule: &str, level: Level, method: &str, path: &str, message: &str) -> Finding {
+        Finding {
+            method: Some(method.into()),
+            api_path: Some(path.into()),
+            ..Finding::new(rule, level, "api.yaml", Location::NONE, message)
+        }
+    }
+
+    #[test]
+    fn ignore_lines_match_operation_and_check_words() {
+        let mut p = Policy::default();
+        p.add_ignore_file(Some(Level::Error), "GET /health api path removed without deprecation\n");
+        let kept = p.apply(vec![
+            finding("api-path-removed-without-deprecation", Level::Error, "GET", "/health", "path GET /health removed"),
+            finding("api-path-removed-without-deprecation", Level::Error, "GET", "/orders", "path GET /orders removed"),
+        ]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].api_path.as_deref(), Some("/orders"));
+    }
+
+    #[test]
+    fn level_overrides_and_none() {
+        let mut p = Policy::default();
+        p.add_levels_file(
+            "levels.txt",
+            "api-security-removed warn\nrequest-parameter-enum-value-added err\nendpoint-added none\n",
+        )
+        .unwrap();
+        let out = p.apply(vec![
+            finding("request-parameter-enum-value-added", Level::Info, "GET", "/a", "x"),
+            finding("endpoint-added", Level::Info, "GET", "/b", "y"),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].level, Level::Error);
+        let err = p.add_levels_file("levels.txt", "\nno-such-check err\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+    }
+
+    #[test]
+    fn path_filters() {
+        let p = Policy {
+            match_path: Some(Regex::new("^/orders").unwrap()),
+            exclude_path: Some(Regex::new("internal").unwrap()),
+            ..Policy::default()
+        };
+        let out = p.apply(vec![
+            finding("endpoint-added", Level::Info, "GET", "/orders/{id}", "a"),
+            finding("endpoint-added", Level::Info, "GET", "/orders/internal", "b"),
+            finding("endpoint-added", Level::Info, "GET", "/users", "c"),
+        ]);
+        assert_eq!(out.len(), 1);
+    }
+}
