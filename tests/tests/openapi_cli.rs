@@ -68,7 +68,8 @@ fn fail_on_warning_and_severity_overrides() {
     let levels = levels.display().to_string();
     let (code, _, err) = sg(&["breaking", &v2(), "--against", &v1(), "--severity-levels", &levels]);
     assert_eq!(code, EXIT_OK, "{err}");
-    let (code, _, _) = sg(&["breaking", &v2(), "--against", &v1(), "--severity-levels", &levels, "--fail-on", "warning"]);
+    let (code, _, _) =
+        sg(&["breaking", &v2(), "--against", &v1(), "--severity-levels", &levels, "--fail-on", "warning"]);
     assert_eq!(code, EXIT_BREAKING);
 }
 
