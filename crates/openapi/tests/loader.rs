@@ -125,3 +125,19 @@ fn non_utf8_is_an_error_with_position() {
     let err = load(&DiskFetch, &path.display().to_string()).unwrap_err();
     assert_eq!((err.line, err.column), (2, 18), "{err}");
 }
+
+#[test]
+fn related_response_media_types_are_renames_not_removals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |mt: &str| {
+        format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            {mt}:\n              schema: {{type: string}}\n"
+        )
+    };
+    let old = load(&DiskFetch, &write(tmp.path(), "old.yaml", &spec("application/json"))).unwrap();
+    let new = load(&DiskFetch, &write(tmp.path(), "new.yaml", &spec("application/problem+json"))).unwrap();
+    let ids: Vec<String> = diff::diff(&old, &new, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
+    assert_eq!(ids, ["response-media-type-name-specialized"]);
+    let back: Vec<String> = diff::diff(&new, &old, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
+    assert_eq!(back, ["response-media-type-name-generalized"]);
+}

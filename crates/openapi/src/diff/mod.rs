@@ -836,13 +836,42 @@ impl<'a> Differ<'a> {
         let ctx = |mt: &str| {
             if status.is_empty() { mt.to_string() } else { format!("{status} {mt}") }
         };
+        // A response media type replaced by a related one (`application/json` ->
+        // `application/problem+json`, `text/*` -> `text/plain`) is a renamed media type.
+        let mut renamed: BTreeMap<&str, &str> = BTreeMap::new();
+        if scope != Scope::RequestBody {
+            for name in old.keys().filter(|n| !new.contains_key(*n)) {
+                if let Some(to) = new
+                    .keys()
+                    .find(|n| !old.contains_key(*n) && !renamed.values().any(|r| r == n) && media_related(name, n))
+                {
+                    renamed.insert(name, to);
+                }
+            }
+        }
+        for (from, to) in &renamed {
+            let id = if media_contains(from, to) {
+                "response-media-type-name-specialized"
+            } else if media_contains(to, from) {
+                "response-media-type-name-generalized"
+            } else {
+                "response-media-type-name-changed"
+            };
+            let message = format!("media type changed from `{}` to `{to}`", ctx(from));
+            self.emit(id, Side::New, new[*to].loc, Some(op), message);
+            if let (Some(a), Some(b)) = (old[*from].schema, new[*to].schema) {
+                let w = Where { op, context: ctx(to), property: String::new() };
+                self.schema(scope, a, b, &w);
+            }
+        }
         for (name, mt) in old {
-            if !new.contains_key(name) {
+            if !new.contains_key(name) && !renamed.contains_key(name.as_str()) {
                 self.emit(removed, Side::Old, mt.loc, Some(op), format!("media type `{}` removed", ctx(name)));
             }
         }
         for (name, mt) in new {
             match old.get(name) {
+                None if renamed.values().any(|r| *r == name) => {}
                 None => self.emit(added, Side::New, mt.loc, Some(op), format!("media type `{}` added", ctx(name))),
                 Some(prev) => match (prev.schema, mt.schema) {
                     (None, Some(_)) => self.emit(
@@ -926,6 +955,23 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// `type/subtype` without parameters.
+fn media_base(m: &str) -> &str {
+    m.split(';').next().unwrap_or(m).trim()
+}
+
+/// Whether media range `a` contains `b`: `*/*`, `application/*`, `+json` suffixes, parameters.
+fn media_contains(a: &str, b: &str) -> bool {
+    let (a, b) = (media_base(a), media_base(b));
+    let split = |m: &str| m.split_once('/').map(|(t, s)| (t.to_ascii_lowercase(), s.to_ascii_lowercase()));
+    let (Some((at, asub)), Some((bt, bsub))) = (split(a), split(b)) else { return false };
+    at == "*" || (at == bt && (asub == "*" || asub == bsub || bsub.ends_with(&format!("+{asub}"))))
+}
+
+fn media_related(a: &str, b: &str) -> bool {
+    media_contains(a, b) || media_contains(b, a)
 }
 
 /// Compares two specs and returns every change as a finding (all levels).
