@@ -85,6 +85,9 @@ struct OpenApiArgs {
     /// OpenAPI: minimum days between deprecation and sunset for stable endpoints.
     #[arg(long = "deprecation-days-stable", default_value_t = 0)]
     deprecation_days_stable: i64,
+    /// OpenAPI: report changes made without bumping info.version (major for breaking ones).
+    #[arg(long = "require-version-bump")]
+    require_version_bump: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -314,6 +317,7 @@ fn openapi_report(
     let options = openapi::diff::Options {
         deprecation_days_beta: args.deprecation_days_beta,
         deprecation_days_stable: args.deprecation_days_stable,
+        require_version_bump: args.require_version_bump,
         ..openapi::diff::Options::default()
     };
     let full = openapi::changelog(&old_spec, &new_spec, &options);

@@ -105,6 +105,8 @@ pub struct Options {
     /// Minimum days between deprecation and sunset for stable and beta endpoints.
     pub deprecation_days_stable: i64,
     pub deprecation_days_beta: i64,
+    /// Report `api-version-not-bumped` / `api-major-version-not-bumped` (off by default).
+    pub require_version_bump: bool,
 }
 
 impl Default for Options {
@@ -113,7 +115,7 @@ impl Default for Options {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64 / 86_400)
             .unwrap_or(0);
-        Options { today, deprecation_days_stable: 0, deprecation_days_beta: 0 }
+        Options { today, deprecation_days_stable: 0, deprecation_days_beta: 0, require_version_bump: false }
     }
 }
 
@@ -223,7 +225,11 @@ impl<'a> Differ<'a> {
         let loc = self.new.root_loc;
         if vb < va {
             self.emit("api-version-decreased", Side::New, loc, None, format!("API version decreased from {a} to {b}"));
-        } else if !self.findings.is_empty() && vb == va {
+        }
+        if !self.options.require_version_bump {
+            return;
+        }
+        if !self.findings.is_empty() && vb == va {
             self.emit(
                 "api-version-not-bumped",
                 Side::New,
