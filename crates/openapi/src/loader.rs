@@ -227,6 +227,43 @@ impl<'f> Builder<'f> {
     }
 
     fn schema(&mut self, file: usize, node: &Node, pointer: &str) -> Result<SchemaId, LoadError> {
+        let id = self.schema_target(file, node, pointer)?;
+        if node.get("$ref").is_none() {
+            return Ok(id);
+        }
+        // OpenAPI 3.1 allows keywords next to `$ref` (`deprecated: true`, `default`, ...): they
+        // apply to this use of the referenced schema only.
+        let annotations = ["$ref", "description", "summary", "title", "$comment", "example", "examples"];
+        let siblings: Vec<&(String, Node)> =
+            node.entries().iter().filter(|(k, _)| !annotations.contains(&k.as_str())).collect();
+        if siblings.is_empty() {
+            return Ok(id);
+        }
+        let key = (file, format!("{pointer}#siblings"));
+        if let Some(id) = self.memo.get(&key) {
+            return Ok(*id);
+        }
+        let mut s = self.spec.schemas[id].clone();
+        for (k, v) in siblings {
+            match k.as_str() {
+                "deprecated" => s.deprecated = v.as_bool().unwrap_or(s.deprecated),
+                "readOnly" => s.read_only = v.as_bool().unwrap_or(s.read_only),
+                "writeOnly" => s.write_only = v.as_bool().unwrap_or(s.write_only),
+                "nullable" => s.nullable |= v.as_bool().unwrap_or(false),
+                "default" => s.default = Some(v.canonical()),
+                "x-sunset" => s.sunset = ext(node, "x-sunset"),
+                "x-stability-level" => s.stability = ext(node, "x-stability-level"),
+                _ => {}
+            }
+        }
+        s.loc = self.loc(file, node);
+        let new_id = self.spec.schemas.len();
+        self.spec.schemas.push(s);
+        self.memo.insert(key, new_id);
+        Ok(new_id)
+    }
+
+    fn schema_target(&mut self, file: usize, node: &Node, pointer: &str) -> Result<SchemaId, LoadError> {
         let (file, root, pointer) = if node.get("$ref").is_some() {
             self.deref(file, node, pointer)?
         } else {
@@ -246,7 +283,7 @@ impl<'f> Builder<'f> {
         let mut s = self.build_schema(file, &target, &pointer)?;
         s.ref_name = pointer.strip_prefix("/components/schemas/").map(unescape);
         if node.get("$ref").is_some() {
-            // Findings point at the use site, where the reader looks.
+            // Findings point at the referenced definition, where the change was made.
             s.loc = self.loc(file, &target);
         }
         self.spec.schemas[id] = s;

@@ -472,6 +472,21 @@ impl<'a> Differ<'a> {
     fn properties(&mut self, scope: Scope, old: &'a Schema, new: &'a Schema, w: &Where<'a>) {
         let nested = scope.nested();
         let request = scope.is_request();
+        // `required` names without a declared property still constrain the payload.
+        let declared = |n: &String| old.property(n).is_some() || new.property(n).is_some();
+        if matches!(scope, Scope::RequestBody | Scope::RequestProperty | Scope::ResponseBody | Scope::ResponseProperty)
+        {
+            for name in new.required.iter().filter(|n| !old.required.contains(n) && !declared(n)) {
+                let id = if request { "request-property-became-required" } else { "response-property-became-required" };
+                let subject = format!("{} `{}` ({})", nested.noun(), w.with_property(name).property, w.context);
+                self.emit(id, Side::New, new.loc, Some(w.op), format!("{subject} became required"));
+            }
+            for name in old.required.iter().filter(|n| !new.required.contains(n) && !declared(n)) {
+                let id = if request { "request-property-became-optional" } else { "response-property-became-optional" };
+                let subject = format!("{} `{}` ({})", nested.noun(), w.with_property(name).property, w.context);
+                self.emit(id, Side::New, new.loc, Some(w.op), format!("{subject} became optional"));
+            }
+        }
         let body_like = matches!(
             scope,
             Scope::RequestBody
