@@ -11,6 +11,10 @@ use crate::model::*;
 const MAX_DEPTH: usize = 48;
 
 fn generalizes(from: (&[String], Option<&str>), to: (&[String], Option<&str>)) -> bool {
+    // Dropping the type constraint accepts anything.
+    if !from.0.is_empty() && to.0.is_empty() {
+        return true;
+    }
     let single = |t: &[String]| if t.len() == 1 { Some(t[0].clone()) } else { None };
     let (Some(ft), Some(tt)) = (single(from.0), single(to.0)) else {
         return false;
@@ -24,6 +28,26 @@ fn generalizes(from: (&[String], Option<&str>), to: (&[String], Option<&str>)) -
         _ => false,
     };
     type_ok && format_ok && (ft != tt || from.1 != to.1)
+}
+
+/// Parameters travel as text. A scalar parameter that becomes an array of values accepts what
+/// its items accept (a string item accepts any scalar); a string parameter that becomes a
+/// number, integer or boolean narrows.
+fn param_generalizes(from: &[String], to: &[String], to_items: &[String]) -> bool {
+    let covers = |new: &str, old: &str| {
+        new == old
+            || (new == "number" && old == "integer")
+            || (new == "string" && matches!(old, "integer" | "number" | "boolean"))
+    };
+    let to_array = to.len() == 1 && to[0] == "array" && !from.is_empty() && !from.iter().any(|t| t == "array");
+    to_array && !to_items.is_empty() && from.iter().all(|f| to_items.iter().any(|t| covers(t, f)))
+}
+
+fn param_specializes(from: &[String], to: &[String]) -> bool {
+    from.len() == 1
+        && from[0] == "string"
+        && to.len() == 1
+        && matches!(to[0].as_str(), "integer" | "number" | "boolean")
 }
 
 fn describe_type(s: &Schema) -> String {
@@ -73,6 +97,11 @@ impl<'a> Differ<'a> {
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
         self.properties(scope, old, new, w);
+        if let Some(view) = self.union_view(old, new) {
+            // A plain schema split into alternatives: also compare it with what the
+            // alternatives accept together (their properties, the fields all of them require).
+            self.properties(scope, old, &view, w);
+        }
         let nested = scope.nested();
         if let (Some(ia), Some(ib)) = (old.items, new.items) {
             self.schema(nested, ia, ib, &w.items());
@@ -88,7 +117,7 @@ impl<'a> Differ<'a> {
         self.in_progress.remove(&cycle);
     }
 
-    fn attributes(&mut self, scope: Scope, old: &'a Schema, new: &'a Schema, w: &Where<'a>) {
+    fn attributes(&mut self, scope: Scope, old: &Schema, new: &Schema, w: &Where<'a>) {
         let loc = new.loc;
         let read_only_request = scope == Scope::RequestProperty && new.read_only;
         // Changes a read-only request property cannot break get their own informational ids.
@@ -108,7 +137,15 @@ impl<'a> Differ<'a> {
             if ta != tb {
                 let (sa, sb): (BTreeSet<_>, BTreeSet<_>) = (ta.iter().collect(), tb.iter().collect());
                 let detail = format!("list of types changed from {} to {}", ta.join("|"), tb.join("|"));
-                if sb.is_superset(&sa) {
+                let parameter = matches!(scope, Scope::RequestParameter | Scope::RequestParameterProperty);
+                let item_types = new.items.map(|i| self.new.schema(i).types.clone()).unwrap_or_default();
+                if parameter && param_generalizes(ta, tb, &item_types) {
+                    attr(
+                        self,
+                        "type-generalized",
+                        format!("type changed from {} to an array of {}", ta.join("|"), item_types.join("|")),
+                    );
+                } else if sb.is_superset(&sa) {
                     attr(self, "list-of-types-widened", detail);
                 } else if sa.is_superset(&sb) {
                     attr(self, "list-of-types-narrowed", detail);
@@ -125,16 +162,25 @@ impl<'a> Differ<'a> {
                     (ta.first().map(String::as_str), tb.first().map(String::as_str)),
                     (Some("object"), Some("string")) | (Some("string"), Some("object"))
                 );
-            let suffix = if xml_object_string {
+            let parameter = matches!(scope, Scope::RequestParameter | Scope::RequestParameterProperty);
+            let item_types = new.items.map(|i| self.new.schema(i).types.clone()).unwrap_or_default();
+            let mut suffix = if xml_object_string {
                 // In XML an element with text and one with children are interchangeable.
                 "type-compatible"
-            } else if generalizes(from, to) {
+            } else if parameter && param_generalizes(ta, tb, &item_types) {
                 "type-generalized"
-            } else if generalizes(to, from) && (!scope.is_request() || scope == Scope::RequestParameterProperty) {
+            } else if parameter && param_specializes(ta, tb) {
+                "type-specialized"
+            } else if (scope.is_request() || !tb.is_empty()) && generalizes(from, to) {
+                "type-generalized"
+            } else if generalizes(to, from) && !scope.is_request() {
                 "type-specialized"
             } else {
                 "type-changed"
             };
+            if crate::checks::level_of(&format!("{}-{suffix}", scope.prefix())).is_none() {
+                suffix = "type-changed";
+            }
             attr(self, suffix, detail);
         }
 
@@ -381,6 +427,33 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// When `old` has no alternatives and `new` is only `oneOf`/`anyOf` (no type or properties
+    /// of its own, none of its branches being `old` itself), the merged view of the branches.
+    fn union_view(&self, old: &Schema, new: &Schema) -> Option<Schema> {
+        let branches = if new.one_of.len() >= 2 { &new.one_of } else { &new.any_of };
+        let pure_union = new.types.is_empty() && new.properties.is_empty() && branches.len() >= 2;
+        if !(old.one_of.is_empty() && old.any_of.is_empty() && pure_union) {
+            return None;
+        }
+        let mut view = Schema { loc: new.loc, nullable: new.nullable, ..Schema::default() };
+        let mut required: Option<Vec<String>> = None;
+        for id in branches {
+            let b = self.new.schema(*id);
+            view.nullable |= b.nullable;
+            for (name, pid) in &b.properties {
+                if view.property(name).is_none() {
+                    view.properties.push((name.clone(), *pid));
+                }
+            }
+            required = Some(match required {
+                None => b.required.clone(),
+                Some(r) => r.into_iter().filter(|n| b.required.contains(n)).collect(),
+            });
+        }
+        view.required = required.unwrap_or_default();
+        Some(view)
+    }
+
     fn compositions(&mut self, scope: Scope, old: &'a Schema, new: &'a Schema, w: &Where<'a>) {
         for (name, a, b) in [
             ("all-of", &old.all_of, &new.all_of),
@@ -417,19 +490,21 @@ impl<'a> Differ<'a> {
                 self.schema(scope, x, y, w);
             }
         }
-        if old.one_of.is_empty()
-            && !new.one_of.is_empty()
-            && new.one_of.iter().any(|id| self.same_schema(old, self.new.schema(*id)))
-        {
+        let wraps = |id: &SchemaId| {
+            let b = self.new.schema(*id);
+            self.same_schema(old, b) || (!old.types.is_empty() && b.types == old.types && new.types.is_empty())
+        };
+        if old.one_of.is_empty() && !new.one_of.is_empty() && new.one_of.iter().any(wraps) {
             self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
         }
     }
 
     fn same_schema(&self, a: &Schema, b: &Schema) -> bool {
-        (a.ref_name.is_some() && a.ref_name == b.ref_name)
-            || (a.types == b.types
-                && a.properties.len() == b.properties.len()
-                && a.properties.iter().zip(&b.properties).all(|(x, y)| x.0 == y.0))
+        if a.ref_name.is_some() || b.ref_name.is_some() {
+            return a.ref_name == b.ref_name;
+        }
+        let names = |s: &Schema| s.properties.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        a.types == b.types && names(a) == names(b) && a.required == b.required
     }
 
     /// Pairs subschemas by component name, then by position among the unnamed ones.
@@ -469,7 +544,7 @@ impl<'a> Differ<'a> {
         (pairs, rest_new, removed)
     }
 
-    fn properties(&mut self, scope: Scope, old: &'a Schema, new: &'a Schema, w: &Where<'a>) {
+    fn properties(&mut self, scope: Scope, old: &Schema, new: &Schema, w: &Where<'a>) {
         let nested = scope.nested();
         let request = scope.is_request();
         // `required` names without a declared property still constrain the payload.
