@@ -133,6 +133,23 @@ enum Command {
         #[command(flatten)]
         openapi: OpenApiArgs,
     },
+    /// Schema Registry compatibility verdict of NEW against earlier versions (oldest first),
+    /// as the Confluent Schema Registry computes it.
+    Compat {
+        /// The new schema file (.proto, .avsc, .json).
+        input: String,
+        /// Earlier versions, oldest first (repeat the flag).
+        #[arg(long, required = true, num_args = 1..)]
+        against: Vec<String>,
+        /// PROTOBUF, AVRO or JSON (default: from the file extension).
+        #[arg(long = "schema-type")]
+        schema_type: Option<String>,
+        /// BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE or NONE.
+        #[arg(long, default_value = "BACKWARD")]
+        level: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// List the rule catalogue.
     Rules {
         /// Show category membership for this buf config version.
@@ -158,6 +175,9 @@ enum CliError {
     #[error("{path}: {source}")]
     #[diagnostic(code(schemagate::config))]
     Config { path: String, source: std::io::Error },
+    #[error("{0}")]
+    #[diagnostic(code(schemagate::usage))]
+    Usage(String),
     #[error("writing output: {0}")]
     #[diagnostic(code(schemagate::output))]
     Output(#[from] std::io::Error),
@@ -226,6 +246,9 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
         }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
+        Command::Compat { input, against, schema_type, level, format } => {
+            compat(&input, &against, schema_type.as_deref(), &level, format, stdout)
+        }
     };
     match result {
         Ok(code) => code,
@@ -328,6 +351,62 @@ fn openapi_report(
         Some(level) if report.has_at_least(level) => EXIT_BREAKING,
         _ => EXIT_OK,
     })
+}
+
+/// Loads one Protobuf schema file (with the files it imports, from its folder).
+fn load_proto_schema(path: &str) -> Result<protobuf::compat::CompatSchema, CliError> {
+    let set = load_set(path)?;
+    if set.single_file.is_none() {
+        return Err(CliError::Usage(format!("{path}: expected a .proto file, not a folder")));
+    }
+    Ok(protobuf::load_compat_schema(&set)?)
+}
+
+fn compat(
+    input: &str,
+    against: &[String],
+    schema_type: Option<&str>,
+    level: &str,
+    format: OutputFormat,
+    stdout: &mut dyn Write,
+) -> Result<u8, CliError> {
+    use schemagate_core::compat::{CompatLevel, check_level};
+    let level =
+        CompatLevel::parse(level).ok_or_else(|| CliError::Usage(format!("unknown compatibility level `{level}`")))?;
+    let schema_type = match schema_type {
+        Some(t) => t.to_ascii_uppercase(),
+        None if input.ends_with(".proto") => "PROTOBUF".into(),
+        None if input.ends_with(".avsc") => "AVRO".into(),
+        None if input.ends_with(".json") => "JSON".into(),
+        None => return Err(CliError::Usage(format!("{input}: cannot tell the schema type; pass --schema-type"))),
+    };
+    let result = match schema_type.as_str() {
+        "PROTOBUF" => {
+            let update = load_proto_schema(input)?;
+            let previous = against.iter().map(|p| load_proto_schema(p)).collect::<Result<Vec<_>, _>>()?;
+            check_level(&protobuf::compat::ProtobufEngine, level, &update, &previous)
+        }
+        other => {
+            return Err(CliError::Usage(format!("unknown schema type `{other}` (expected PROTOBUF, AVRO or JSON)")));
+        }
+    };
+    match format {
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&result).map_err(std::io::Error::other)?;
+            writeln!(stdout, "{text}")?;
+        }
+        _ => {
+            if result.compatible {
+                writeln!(stdout, "compatible ({} against {} earlier version(s))", level.name(), against.len())?;
+            } else {
+                writeln!(stdout, "incompatible ({}):", level.name())?;
+                for m in &result.messages {
+                    writeln!(stdout, "  {} {} {}", m.kind, m.path, m.message)?;
+                }
+            }
+        }
+    }
+    Ok(if result.compatible { EXIT_OK } else { EXIT_BREAKING })
 }
 
 fn rayon_join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {

@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod builtin;
+pub mod compat;
 pub mod config;
 pub mod engine;
 pub mod error;
@@ -27,6 +28,8 @@ pub const CONFIG_FILES: [&str; 3] = ["buf.yaml", "buf.work.yaml", "schemagate.ya
 #[derive(Debug)]
 pub struct Module {
     pub files: Vec<ProtoFile>,
+    /// Files read only because checked files import them (single-file inputs).
+    pub imports: Vec<ProtoFile>,
     /// The first module root inside the input ("." when the input is the root).
     pub root: String,
 }
@@ -159,10 +162,12 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
     }
     if let Some(single) = &set.single_file {
         let module_path = layout.roots.iter().find_map(|r| within(single, r)).unwrap_or_else(|| single.clone());
-        files.retain(|f| f.path == module_path);
+        let (main, others): (Vec<ProtoFile>, Vec<ProtoFile>) = files.into_iter().partition(|f| f.path == module_path);
+        let root = layout.roots.first().cloned().unwrap_or_else(|| ".".into());
+        return Ok(Module { files: main, imports: others, root });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Module { files, root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()) })
+    Ok(Module { files, imports: vec![], root: layout.roots.first().cloned().unwrap_or_else(|| ".".into()) })
 }
 
 /// The breaking policy for an input: `config_file` if given (name, bytes), else the input's
@@ -200,4 +205,12 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
         })
         .collect();
     Report::new(findings, current.files.len())
+}
+
+/// Loads a single-file input as a Schema Registry schema: the file and its imports.
+pub fn load_compat_schema(set: &SourceSet) -> Result<compat::CompatSchema, LoadError> {
+    let module = load(set)?;
+    let mut files = module.files.into_iter();
+    let main = files.next().ok_or_else(|| LoadError::new(set.name.clone(), 1, 1, "no .proto file to check"))?;
+    Ok(compat::CompatSchema { main, dependencies: module.imports })
 }
