@@ -132,7 +132,7 @@ fn field_type(field: &Field, parent: &Message) -> (FieldType, Option<Label>) {
             Some(e) => (e.fields.first(), e.fields.get(1)),
             None => (None, None),
         };
-        let of = |f: Option<&Field>| f.map(|f| plain_type(f)).unwrap_or(FieldType::Scalar("string"));
+        let of = |f: Option<&Field>| f.map(plain_type).unwrap_or(FieldType::Scalar("string"));
         return (FieldType::Map(Box::new(of(k)), Box::new(of(v))), None);
     }
     let label = if field.oneof.is_some_and(|i| parent.oneofs.get(i).is_some_and(|o| !o.synthetic)) {
