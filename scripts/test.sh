@@ -14,6 +14,12 @@ if ((${#need_apt[@]})); then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo (Rust 1.95) is required" >&2; exit 2; }
 
+# The Avro differential test compares verdicts with PyPI's `avro` package.
+if ! python3 -c "import avro.compatibility" >/dev/null 2>&1; then
+  echo "==> pip install avro"
+  python3 -m pip install --quiet --disable-pip-version-check avro
+fi
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
