@@ -362,6 +362,12 @@ fn load_proto_schema(path: &str) -> Result<protobuf::compat::CompatSchema, CliEr
     Ok(protobuf::load_compat_schema(&set)?)
 }
 
+/// Reads a schema file and parses it with a format's parser (errors name file, line, column).
+fn load_text_schema<S>(path: &str, parse: impl Fn(&str, &str) -> Result<S, String>) -> Result<S, CliError> {
+    let text = read_text(path)?;
+    parse(path, &text).map_err(CliError::Usage)
+}
+
 fn compat(
     input: &str,
     against: &[String],
@@ -385,6 +391,19 @@ fn compat(
             let update = load_proto_schema(input)?;
             let previous = against.iter().map(|p| load_proto_schema(p)).collect::<Result<Vec<_>, _>>()?;
             check_level(&protobuf::compat::ProtobufEngine, level, &update, &previous)
+        }
+        "AVRO" => {
+            let parse = |name: &str, text: &str| schemagate_avro::parse(name, text, &[]).map_err(|e| e.to_string());
+            let update = load_text_schema(input, parse)?;
+            let previous = against.iter().map(|p| load_text_schema(p, parse)).collect::<Result<Vec<_>, _>>()?;
+            check_level(&schemagate_avro::AvroEngine, level, &update, &previous)
+        }
+        "JSON" => {
+            let parse =
+                |name: &str, text: &str| schemagate_jsonschema::parse(name, text, &[]).map_err(|e| e.to_string());
+            let update = load_text_schema(input, parse)?;
+            let previous = against.iter().map(|p| load_text_schema(p, parse)).collect::<Result<Vec<_>, _>>()?;
+            check_level(&schemagate_jsonschema::JsonSchemaEngine, level, &update, &previous)
         }
         other => {
             return Err(CliError::Usage(format!("unknown schema type `{other}` (expected PROTOBUF, AVRO or JSON)")));
