@@ -20,6 +20,22 @@ if ! python3 -c "import avro.compatibility" >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check avro
 fi
 
+# The SARIF output is validated against the official SARIF 2.1.0 schema, which ships in
+# Microsoft's SARIF multitool npm package; PyPI's jsonschema runs the validation.
+deps=target/test-deps
+if [ ! -s "$deps/sarif-2.1.0.json" ]; then
+  echo "==> fetching the SARIF 2.1.0 schema (npm @microsoft/sarif-multitool-linux)"
+  mkdir -p "$deps"
+  (cd "$deps" && npm pack --silent @microsoft/sarif-multitool-linux@5.7.0 >/dev/null \
+    && tar -xzf microsoft-sarif-multitool-linux-5.7.0.tgz package/sarif-2.1.0.json \
+    && mv package/sarif-2.1.0.json . && rm -rf package microsoft-sarif-multitool-linux-5.7.0.tgz)
+fi
+if ! python3 -c "import jsonschema" >/dev/null 2>&1; then
+  echo "==> pip install jsonschema"
+  python3 -m pip install --quiet --disable-pip-version-check jsonschema
+fi
+export SCHEMAGATE_SARIF_SCHEMA="$PWD/$deps/sarif-2.1.0.json"
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"

@@ -29,14 +29,29 @@ enum OutputFormat {
     Text,
     Json,
     Markdown,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions workflow-command annotations.
+    Github,
 }
 
 impl From<OutputFormat> for Format {
     fn from(f: OutputFormat) -> Format {
         match f {
+            // Colour only for a terminal, and never when NO_COLOR is set.
+            OutputFormat::Text
+                if std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                Format::ColorText
+            }
             OutputFormat::Text => Format::Text,
             OutputFormat::Json => Format::Json,
             OutputFormat::Markdown => Format::Markdown,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Github => Format::Github,
         }
     }
 }
@@ -252,6 +267,8 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`| head`): nothing left to say.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_INPUT,
         Err(err) => {
             report_error(err, stderr);
             EXIT_INPUT

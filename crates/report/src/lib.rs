@@ -4,12 +4,18 @@ use std::io::{self, Write};
 
 use schemagate_core::Report;
 
+mod github;
 mod json;
+mod junit;
 mod markdown;
+mod sarif;
 mod text;
 
+pub use github::Github;
 pub use json::Json;
+pub use junit::Junit;
 pub use markdown::Markdown;
+pub use sarif::Sarif;
 pub use text::Text;
 
 /// A report renderer.
@@ -21,16 +27,25 @@ pub trait Renderer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
+    /// Text with ANSI colours (a terminal).
+    ColorText,
     Json,
     Markdown,
+    Sarif,
+    Junit,
+    Github,
 }
 
 impl Format {
     pub fn renderer(self) -> Box<dyn Renderer> {
         match self {
-            Format::Text => Box::new(Text),
+            Format::Text => Box::new(Text { color: false }),
+            Format::ColorText => Box::new(Text { color: true }),
             Format::Json => Box::new(Json),
             Format::Markdown => Box::new(Markdown),
+            Format::Sarif => Box::new(Sarif),
+            Format::Junit => Box::new(Junit),
+            Format::Github => Box::new(Github),
         }
     }
 }

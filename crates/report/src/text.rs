@@ -6,7 +6,25 @@ use schemagate_core::Report;
 
 use crate::Renderer;
 
-pub struct Text;
+/// Plain text; `color` adds ANSI colours to the rule ids (for terminals).
+#[derive(Default)]
+pub struct Text {
+    pub color: bool,
+}
+
+impl Text {
+    fn rule(&self, f: &schemagate_core::Finding) -> String {
+        if !self.color {
+            return f.rule.clone();
+        }
+        let code = match f.level {
+            schemagate_core::Level::Error => "31",
+            schemagate_core::Level::Warning => "33",
+            schemagate_core::Level::Info => "36",
+        };
+        format!("\x1b[{code}m{}\x1b[0m", f.rule)
+    }
+}
 
 impl Renderer for Text {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -17,10 +35,10 @@ impl Renderer for Text {
                 _ => String::new(),
             };
             if f.location.is_none() {
-                writeln!(out, "{}: {} {api}{}", f.path, f.rule, f.message)?;
+                writeln!(out, "{}: {} {api}{}", f.path, self.rule(f), f.message)?;
             } else {
                 let l = f.location;
-                writeln!(out, "{}:{}:{}: {} {api}{}", f.path, l.start_line, l.start_column, f.rule, f.message)?;
+                writeln!(out, "{}:{}:{}: {} {api}{}", f.path, l.start_line, l.start_column, self.rule(f), f.message)?;
             }
         }
         let s = &report.summary;
@@ -54,7 +72,7 @@ mod tests {
     #[test]
     fn renders_canonical_report() {
         let mut buf = Vec::new();
-        Text.render(&crate::fixture::report(), &mut buf).unwrap();
+        Text::default().render(&crate::fixture::report(), &mut buf).unwrap();
         insta::assert_snapshot!(String::from_utf8(buf).unwrap());
     }
 }
