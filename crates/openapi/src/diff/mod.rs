@@ -417,8 +417,16 @@ impl<'a> Differ<'a> {
                     format!("{subject}: x-sunset removed from a deprecated endpoint"),
                 ),
                 (Some(a), Some(b)) if a != b => {
+                    // Moving the sunset earlier is only an error when it leaves less than the
+                    // deprecation period the endpoint's stability level requires.
+                    let min_days = match new.stability.as_deref() {
+                        Some("beta") => self.options.deprecation_days_beta,
+                        Some("draft" | "alpha") => 0,
+                        _ => self.options.deprecation_days_stable,
+                    };
                     if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
                         && db < da
+                        && db - self.options.today < min_days.max(0)
                     {
                         self.emit(
                             "api-sunset-date-changed-too-small",
