@@ -95,10 +95,10 @@ struct OpenApiArgs {
     #[arg(long = "severity-levels")]
     severity_levels: Option<String>,
     /// OpenAPI: minimum days between deprecation and sunset for beta endpoints.
-    #[arg(long = "deprecation-days-beta", default_value_t = 0)]
+    #[arg(long = "deprecation-days-beta", default_value_t = 31)]
     deprecation_days_beta: i64,
     /// OpenAPI: minimum days between deprecation and sunset for stable endpoints.
-    #[arg(long = "deprecation-days-stable", default_value_t = 0)]
+    #[arg(long = "deprecation-days-stable", default_value_t = 180)]
     deprecation_days_stable: i64,
     /// OpenAPI: report changes made without bumping info.version (major for breaking ones).
     #[arg(long = "require-version-bump")]

@@ -115,7 +115,7 @@ impl Default for Options {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64 / 86_400)
             .unwrap_or(0);
-        Options { today, deprecation_days_stable: 0, deprecation_days_beta: 0, require_version_bump: false }
+        Options { today, deprecation_days_stable: 180, deprecation_days_beta: 31, require_version_bump: false }
     }
 }
 
