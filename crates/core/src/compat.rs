@@ -46,10 +46,16 @@ impl CompatLevel {
         matches!(self, CompatLevel::BackwardTransitive | CompatLevel::ForwardTransitive | CompatLevel::FullTransitive)
     }
     fn backward(self) -> bool {
-        matches!(self, CompatLevel::Backward | CompatLevel::BackwardTransitive | CompatLevel::Full | CompatLevel::FullTransitive)
+        matches!(
+            self,
+            CompatLevel::Backward | CompatLevel::BackwardTransitive | CompatLevel::Full | CompatLevel::FullTransitive
+        )
     }
     fn forward(self) -> bool {
-        matches!(self, CompatLevel::Forward | CompatLevel::ForwardTransitive | CompatLevel::Full | CompatLevel::FullTransitive)
+        matches!(
+            self,
+            CompatLevel::Forward | CompatLevel::ForwardTransitive | CompatLevel::Full | CompatLevel::FullTransitive
+        )
     }
 }
 
@@ -83,7 +89,12 @@ pub trait CompatEngine {
 /// Schema Registry does: transitive levels check every earlier version newest first, the others
 /// only the latest; FORWARD swaps the roles; FULL checks both directions. The messages are
 /// prefixed with the version they concern when more than one is checked.
-pub fn check_level<E: CompatEngine>(engine: &E, level: CompatLevel, update: &E::Schema, previous: &[E::Schema]) -> CompatResult {
+pub fn check_level<E: CompatEngine>(
+    engine: &E,
+    level: CompatLevel,
+    update: &E::Schema,
+    previous: &[E::Schema],
+) -> CompatResult {
     if level == CompatLevel::None || previous.is_empty() {
         return CompatResult { compatible: true, messages: vec![] };
     }
@@ -125,7 +136,11 @@ mod tests {
             if update >= previous {
                 vec![]
             } else {
-                vec![CompatMessage { kind: "NARROWED".into(), path: "#".into(), message: format!("{update} < {previous}") }]
+                vec![CompatMessage {
+                    kind: "NARROWED".into(),
+                    path: "#".into(),
+                    message: format!("{update} < {previous}"),
+                }]
             }
         }
     }
