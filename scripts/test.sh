@@ -14,10 +14,11 @@ if ((${#need_apt[@]})); then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo (Rust 1.95) is required" >&2; exit 2; }
 
-# The Avro differential test compares verdicts with PyPI's `avro` package.
-if ! python3 -c "import avro.compatibility" >/dev/null 2>&1; then
-  echo "==> pip install avro"
-  python3 -m pip install --quiet --disable-pip-version-check avro
+# The Avro differential test compares verdicts with PyPI's `avro` package; the registry server
+# is exercised with Confluent's own Python client.
+if ! python3 -c "import avro.compatibility, confluent_kafka.schema_registry, jsonschema" >/dev/null 2>&1; then
+  echo "==> pip install avro, confluent-kafka[schemaregistry,protobuf,avro,json]"
+  python3 -m pip install --quiet --disable-pip-version-check avro "confluent-kafka[schemaregistry,protobuf,avro,json]"
 fi
 
 # The SARIF output is validated against the official SARIF 2.1.0 schema, which ships in

@@ -165,11 +165,37 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// A Confluent-compatible Schema Registry.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
     /// List the rule catalogue.
     Rules {
         /// Show category membership for this buf config version.
         #[arg(long = "config-version", value_enum, default_value = "v2")]
         config_version: ConfigVersionArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RegistryCommand {
+    /// Serve the Confluent Schema Registry REST API from a SQLite database, enforcing each
+    /// subject's compatibility level with schemagate's engines.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: std::net::SocketAddr,
+        /// SQLite database file (created when missing).
+        #[arg(long, default_value = "registry.db")]
+        db: std::path::PathBuf,
+        /// Name of an environment variable holding `user:password`; every request must then
+        /// authenticate with HTTP basic auth (the secret is never printed).
+        #[arg(long = "basic-auth-env")]
+        basic_auth_env: Option<String>,
+        /// Refuse every write.
+        #[arg(long = "read-only")]
+        read_only: bool,
     },
 }
 
@@ -261,6 +287,9 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
         }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
+        Command::Registry { command: RegistryCommand::Serve { listen, db, basic_auth_env, read_only } } => {
+            registry_serve(listen, db, basic_auth_env.as_deref(), read_only, stderr)
+        }
         Command::Compat { input, against, schema_type, level, format } => {
             compat(&input, &against, schema_type.as_deref(), &level, format, stdout)
         }
@@ -377,6 +406,36 @@ fn load_proto_schema(path: &str) -> Result<protobuf::compat::CompatSchema, CliEr
         return Err(CliError::Usage(format!("{path}: expected a .proto file, not a folder")));
     }
     Ok(protobuf::load_compat_schema(&set)?)
+}
+
+fn registry_serve(
+    listen: std::net::SocketAddr,
+    db: std::path::PathBuf,
+    basic_auth_env: Option<&str>,
+    read_only: bool,
+    stderr: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let basic_auth = match basic_auth_env {
+        None => None,
+        Some(var) => {
+            let value =
+                std::env::var(var).map_err(|_| CliError::Usage(format!("environment variable {var} is not set")))?;
+            let (user, password) = value
+                .split_once(':')
+                .ok_or_else(|| CliError::Usage(format!("environment variable {var} must hold `user:password`")))?;
+            Some((user.to_string(), password.to_string()))
+        }
+    };
+    let auth = if basic_auth.is_some() { "basic auth" } else { "no auth" };
+    writeln!(
+        stderr,
+        "schemagate registry on http://{listen} ({}, {auth}{})",
+        db.display(),
+        if read_only { ", read-only" } else { "" }
+    )?;
+    let config = schemagate_registry::server::ServerConfig { listen, db_path: db, basic_auth, read_only };
+    schemagate_registry::server::serve(config).map_err(|e| CliError::Usage(e.to_string()))?;
+    Ok(EXIT_OK)
 }
 
 /// Reads a schema file and parses it with a format's parser (errors name file, line, column).
