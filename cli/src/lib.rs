@@ -4,6 +4,8 @@
 use std::ffi::OsString;
 use std::io::Write;
 
+mod check;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use schemagate_core::{InputSpec, Level, Report, SourceSet};
 use schemagate_openapi as openapi;
@@ -165,6 +167,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// The merge gate: every check configured in schemagate.yaml against one baseline.
+    Check {
+        /// The gate configuration.
+        #[arg(long, default_value = "schemagate.yaml")]
+        config: std::path::PathBuf,
+        /// The baseline: git:<rev> (paths from the config at that revision) or a folder laid
+        /// out like the repository.
+        #[arg(long)]
+        against: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Exit 1 when a finding at or above this level exists (overrides the config's fail_on).
+        #[arg(long = "fail-on", value_enum)]
+        fail_on: Option<LevelArg>,
+    },
     /// A Confluent-compatible Schema Registry.
     Registry {
         #[command(subcommand)]
@@ -287,6 +304,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
         }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
+        Command::Check { config, against, format, fail_on } => gate(&config, &against, format.into(), fail_on, stdout),
         Command::Registry { command: RegistryCommand::Serve { listen, db, basic_auth_env, read_only } } => {
             registry_serve(listen, db, basic_auth_env.as_deref(), read_only, stderr)
         }
@@ -406,6 +424,37 @@ fn load_proto_schema(path: &str) -> Result<protobuf::compat::CompatSchema, CliEr
         return Err(CliError::Usage(format!("{path}: expected a .proto file, not a folder")));
     }
     Ok(protobuf::load_compat_schema(&set)?)
+}
+
+fn gate(
+    config: &std::path::Path,
+    against: &str,
+    format: Format,
+    fail_on: Option<LevelArg>,
+    stdout: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let cfg = check::load_config(config).map_err(CliError::Usage)?;
+    if against == "registry" {
+        return Err(CliError::Usage(
+            "--against registry is not available yet: use git:<rev> or a folder (the registry client is being built)"
+                .into(),
+        ));
+    }
+    let fail_level = match (fail_on, cfg.fail_on.as_deref()) {
+        (Some(l), _) => l.into(),
+        (None, Some("warning")) => Level::Warning,
+        (None, Some("info")) => Level::Info,
+        (None, Some("error") | None) => Level::Error,
+        (None, Some(other)) => {
+            return Err(CliError::Usage(format!(
+                "{}: fail_on must be error, warning or info, not `{other}`",
+                config.display()
+            )));
+        }
+    };
+    let report = check::run_gate(&cfg, &check::Baseline::parse(against)).map_err(CliError::Usage)?;
+    format.renderer().render(&report, stdout)?;
+    Ok(if report.has_at_least(fail_level) { EXIT_BREAKING } else { EXIT_OK })
 }
 
 fn registry_serve(

@@ -211,6 +211,15 @@ fn load_git(rev: &str, subdir: &str, keep: &dyn Fn(&str) -> bool, extras: &[&str
     Ok(set)
 }
 
+/// Whether a file or folder exists at a git revision (path relative to the repository top).
+pub fn git_path_exists(rev: &str, path: &str) -> Result<bool, SourceError> {
+    let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| {
+        SourceError::Git { rev: rev.to_string(), message: "no such revision in this repository".to_string() }
+    })?;
+    let sha = String::from_utf8_lossy(&resolved).trim().to_string();
+    Ok(git(&["cat-file", "-e", &format!("{sha}:{}", path.trim_end_matches('/'))], rev).is_ok())
+}
+
 /// Reads one file of a git revision (path relative to the repository top).
 pub fn read_git_file(rev: &str, path: &str) -> Result<Vec<u8>, SourceError> {
     let resolved = git(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev], rev).map_err(|_| {

@@ -1,0 +1,139 @@
+//! End-to-end tests of `schemagate check` (the merge gate). They run the real binary inside a
+//! scratch repository, because the gate reads paths relative to the working directory.
+
+use std::path::Path;
+use std::process::Command;
+
+const CONFIG: &str = "\
+version: v2
+protobuf:
+  path: proto
+breaking:
+  use: [FILE]
+openapi:
+  - path: api/orders.yaml
+subjects:
+  - name: orders.order-placed-value
+    type: PROTOBUF
+    file: proto/acme/orders/v1/order_placed.proto
+    record: acme.orders.v1.OrderPlaced
+  - name: orders.order-shipped-value
+    type: AVRO
+    file: avro/order_shipped.avsc
+";
+
+const PROTO_V1: &str = "syntax = \"proto3\";\npackage acme.orders.v1;\n\
+message OrderPlaced {\n  string order_id = 1;\n  int64 total_cents = 2;\n}\n";
+const AVRO_V1: &str = r#"{"type":"record","name":"OrderShipped","fields":[{"name":"order_id","type":"string"}]}"#;
+const OPENAPI_V1: &str = "openapi: 3.0.3\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      \
+parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn tree(root: &Path, proto: &str, avro: &str, openapi: &str) {
+    write(root, "schemagate.yaml", CONFIG);
+    write(root, "proto/acme/orders/v1/order_placed.proto", proto);
+    write(root, "avro/order_shipped.avsc", avro);
+    write(root, "api/orders.yaml", openapi);
+}
+
+fn check(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schemagate"))
+        .arg("check")
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn git(cwd: &Path, args: &[&str]) {
+    let st = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+}
+
+#[test]
+fn folder_baseline_unchanged_passes_and_breaks_are_reported_per_slice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, work) = (tmp.path().join("base"), tmp.path().join("work"));
+    tree(&base, PROTO_V1, AVRO_V1, OPENAPI_V1);
+    tree(&work, PROTO_V1, AVRO_V1, OPENAPI_V1);
+    let (code, out, err) = check(&work, &["--against", base.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["level"] != "error"), "{out}");
+
+    // One break in every slice: a deleted Protobuf field, a deleted operation, and an Avro
+    // field added without a default (BACKWARD: new readers cannot read old data).
+    let proto = PROTO_V1.replace("  int64 total_cents = 2;\n", "");
+    let avro = r#"{"type":"record","name":"OrderShipped","fields":[{"name":"order_id","type":"string"},{"name":"carrier","type":"string"}]}"#;
+    let openapi = "openapi: 3.0.3\ninfo: {title: orders, version: '1'}\npaths: {}\n";
+    tree(&work, &proto, avro, openapi);
+    let (code, out, err) = check(&work, &["--against", base.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["path"].as_str().unwrap().to_string()))
+        .collect();
+    let has = |rule: &str, path: &str| rules.iter().any(|(r, p)| r == rule && p == path);
+    assert!(has("FIELD_NO_DELETE", "proto/acme/orders/v1/order_placed.proto"), "{rules:?}");
+    // A removed operation is located where it was: in the baseline's copy of the spec.
+    assert!(
+        rules.iter().any(|(r, p)| r == "api-path-removed-without-deprecation" && p.ends_with("base/api/orders.yaml")),
+        "{rules:?}"
+    );
+    assert!(has("READER_FIELD_MISSING_DEFAULT_VALUE", "avro/order_shipped.avsc"), "{rules:?}");
+    // Confluent's Protobuf rules accept a removed proto3 field (no subject finding for it), so
+    // the only Protobuf finding is buf's FILE-category one.
+    assert_eq!(rules.len(), 3, "{rules:?}");
+}
+
+#[test]
+fn git_baseline_and_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    tree(repo, PROTO_V1, AVRO_V1, OPENAPI_V1);
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "baseline"]);
+    let (code, out, err) = check(repo, &["--against", "git:HEAD"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    write(
+        repo,
+        "proto/acme/orders/v1/order_placed.proto",
+        &PROTO_V1.replace("int64 total_cents", "string total_cents"),
+    );
+    let (code, out, err) = check(repo, &["--against", "git:HEAD"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("FIELD_SAME_TYPE"), "{out}");
+
+    // A revision that does not exist is an input error, not a verdict.
+    let (code, _, err) = check(repo, &["--against", "git:no-such-rev"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no-such-rev"), "{err}");
+
+    // A malformed config names the file, line and column.
+    write(repo, "bad.yaml", "version: v2\nsubjects:\n  - name: x\n    colour: red\n");
+    let (code, _, err) = check(repo, &["--config", "bad.yaml", "--against", "git:HEAD"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad.yaml:"), "{err}");
+}
