@@ -264,10 +264,25 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
                 &[],
             )
             .map_err(|e| e.to_string())?;
+            // Files imported (transitively) by a mapped file travel with its subject.
+            let root = pb.path.trim_end_matches('/');
+            let texts: std::collections::HashMap<&str, String> =
+                set.files.iter().map(|f| (f.path.as_str(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+            let mut covered: std::collections::HashSet<String> = std::collections::HashSet::new();
+            let mut stack: Vec<String> =
+                mapped.iter().filter_map(|m| m.strip_prefix(&format!("{root}/")).map(str::to_string)).collect();
+            while let Some(file) = stack.pop() {
+                if !covered.insert(file.clone()) {
+                    continue;
+                }
+                if let Some(text) = texts.get(file.as_str()) {
+                    stack.extend(imports_of(text));
+                }
+            }
             for f in &set.files {
-                let path = format!("{}/{}", pb.path.trim_end_matches('/'), f.path);
-                let is_event = String::from_utf8_lossy(&f.bytes).contains("message ");
-                if is_event && !mapped.contains(&path.as_str()) {
+                let path = format!("{root}/{}", f.path);
+                let is_event = texts[f.path.as_str()].contains("message ");
+                if is_event && !covered.contains(&f.path) {
                     findings.push(finding(
                         "SCHEMA_WITHOUT_SUBJECT",
                         level,
@@ -279,4 +294,19 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
         }
     }
     Ok(Report::new(findings, files))
+}
+
+/// The files a .proto source imports (`import "x";`, `import public "x";`, `import weak "x";`),
+/// read from the text: enough to follow the import graph without a full parse.
+fn imports_of(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("import")?;
+            let rest = rest.trim_start();
+            let rest = rest.strip_prefix("public").or_else(|| rest.strip_prefix("weak")).unwrap_or(rest).trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let body = &rest[1..];
+            Some(body[..body.find(quote)?].to_string())
+        })
+        .collect()
 }
