@@ -1,0 +1,134 @@
+//! Registering a Protobuf schema together with the files it imports.
+
+use std::collections::HashMap;
+
+use super::{Client, ClientError, Reference, Schema};
+
+/// The paths a Protobuf file imports (`import "a/b.proto";`, `import public ...`, `import weak
+/// ...`), in order, comments ignored.
+pub fn import_paths(text: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut in_block_comment = false;
+    for line in text.lines() {
+        let mut line = line;
+        if in_block_comment {
+            match line.find("*/") {
+                Some(end) => {
+                    line = &line[end + 2..];
+                    in_block_comment = false;
+                }
+                None => continue,
+            }
+        }
+        if let Some(start) = line.find("/*") {
+            in_block_comment = !line[start..].contains("*/");
+            line = &line[..start];
+        }
+        let line = line.split("//").next().unwrap_or_default().trim();
+        let Some(rest) = line.strip_prefix("import") else { continue };
+        if !rest.starts_with(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("public").or_else(|| rest.strip_prefix("weak")).unwrap_or(rest).trim_start();
+        let quote = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => q,
+            _ => continue,
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            paths.push(rest[1..1 + end].to_string());
+        }
+    }
+    paths
+}
+
+/// Registers `imports` (`(import path, Protobuf text)`) as subjects named by their import
+/// paths, imports of imports first, each with references to the imports it uses; an import
+/// already registered with the same text is reused, not registered again. Then registers
+/// `main_text` under `subject` with references to the imports it names, and answers its id.
+/// Imports not among `imports` (e.g. `google/protobuf/*.proto`) are left to the registry.
+pub fn register_with_references(
+    client: &Client,
+    subject: &str,
+    main_text: &str,
+    schema_type: &str,
+    imports: &[(String, String)],
+) -> Result<i64, ClientError> {
+    let texts: HashMap<&str, &str> = imports.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let mut order: Vec<&str> = Vec::new();
+    let mut state: HashMap<&str, bool> = HashMap::new(); // false: visiting, true: done
+    for (path, _) in imports {
+        visit(path, &texts, &mut state, &mut order, &mut Vec::new())?;
+    }
+    let mut versions: HashMap<&str, i64> = HashMap::new();
+    let references_of = |text: &str, versions: &HashMap<&str, i64>| -> Vec<Reference> {
+        import_paths(text)
+            .into_iter()
+            .filter_map(|p| {
+                let version = *versions.get(p.as_str())?;
+                Some(Reference { name: p.clone(), subject: p, version })
+            })
+            .collect()
+    };
+    for path in order {
+        let schema = Schema::new(schema_type, texts[path]).with_references(references_of(texts[path], &versions));
+        let version = match client.lookup(path, &schema)? {
+            Some(found) => found.version,
+            None => {
+                client.register(path, &schema)?;
+                match client.lookup(path, &schema)? {
+                    Some(found) => found.version,
+                    None => {
+                        return Err(ClientError::References(format!(
+                            "`{path}` was registered but the registry cannot find it"
+                        )));
+                    }
+                }
+            }
+        };
+        versions.insert(path, version);
+    }
+    let main = Schema::new(schema_type, main_text).with_references(references_of(main_text, &versions));
+    client.register(subject, &main)
+}
+
+fn visit<'a>(
+    path: &'a str,
+    texts: &HashMap<&'a str, &'a str>,
+    state: &mut HashMap<&'a str, bool>,
+    order: &mut Vec<&'a str>,
+    stack: &mut Vec<&'a str>,
+) -> Result<(), ClientError> {
+    match state.get(path) {
+        Some(true) => return Ok(()),
+        Some(false) => {
+            stack.push(path);
+            return Err(ClientError::References(format!("import cycle: {}", stack.join(" -> "))));
+        }
+        None => {}
+    }
+    state.insert(path, false);
+    stack.push(path);
+    let text = texts[path];
+    for dep in import_paths(text) {
+        if let Some((&key, _)) = texts.get_key_value(dep.as_str()) {
+            visit(key, texts, state, order, stack)?;
+        }
+    }
+    stack.pop();
+    state.insert(path, true);
+    order.push(path);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::import_paths;
+
+    #[test]
+    fn imports_are_found_and_comments_ignored() {
+        let text = "syntax = \"proto3\";\nimport \"a/b.proto\";\nimport public 'c.proto'; // x\n\
+                    // import \"no.proto\";\n/* import \"no2.proto\";\n*/ import weak \"d.proto\";\nimported = 1;";
+        assert_eq!(import_paths(text), ["a/b.proto", "c.proto", "d.proto"]);
+    }
+}
