@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use schemagate_core::compat::{CompatLevel, check_level};
+use schemagate_core::compat::{CompatLevel, CompatResult, check_level};
 use schemagate_core::{Finding, InputSpec, Level, Location, Report};
+use schemagate_registry::client::{Auth, Client, ClientConfig, SubjectVersion, Version};
 use serde::Deserialize;
 
 /// The `schemagate.yaml` gate configuration (documented in docs/config.md, JSON Schema in
@@ -30,6 +31,47 @@ pub struct GateConfig {
     pub require_subjects: bool,
     #[serde(default)]
     pub version: Option<String>,
+    /// The Schema Registry used by `--against registry`.
+    #[serde(default)]
+    pub registry: Option<RegistryConfig>,
+}
+
+/// How to reach the registry. Secrets are never written in the file: the fields name
+/// environment variables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryConfig {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub username_env: Option<String>,
+    #[serde(default)]
+    pub password_env: Option<String>,
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// PEM file of extra CA certificates.
+    #[serde(default)]
+    pub ca_cert: Option<PathBuf>,
+}
+
+impl RegistryConfig {
+    /// A client for this registry; `url` (from the command line) overrides the file's.
+    pub fn client(&self, url: Option<&str>) -> Result<Client, GateError> {
+        let url = url.map(str::to_string).or_else(|| self.url.clone()).ok_or_else(|| {
+            "--against registry needs a registry URL: --registry-url or `registry.url` in the config".to_string()
+        })?;
+        let mut cfg = ClientConfig::new(url);
+        cfg.auth = match (&self.username_env, &self.password_env, &self.token_env) {
+            (Some(u), Some(p), None) => Auth::Basic { user_env: u.clone(), password_env: p.clone() },
+            (None, None, Some(t)) => Auth::Bearer { token_env: t.clone() },
+            (None, None, None) => Auth::None,
+            _ => {
+                return Err("registry: give username_env and password_env together, or token_env alone".into());
+            }
+        };
+        cfg.ca_cert = self.ca_cert.clone();
+        Client::new(&cfg).map_err(|e| format!("registry: {e}"))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +110,9 @@ fn protobuf_type() -> String {
 pub enum Baseline {
     Git(String),
     Dir(PathBuf),
+    /// The registered versions of each subject; file-based slices (buf rules, OpenAPI) have
+    /// no baseline there and are reported as skipped.
+    Registry(Client),
 }
 
 impl Baseline {
@@ -83,6 +128,7 @@ impl Baseline {
         match self {
             Baseline::Git(rev) => InputSpec::Git { rev: rev.clone(), subdir: rel.trim_start_matches("./").to_string() },
             Baseline::Dir(dir) => InputSpec::Path(dir.join(rel)),
+            Baseline::Registry(_) => unreachable!("registry baselines are read per subject"),
         }
     }
     fn exists(&self, rel: &str) -> Result<bool, GateError> {
@@ -91,6 +137,7 @@ impl Baseline {
                 schemagate_core::source::git_path_exists(rev, rel.trim_start_matches("./")).map_err(|e| e.to_string())
             }
             Baseline::Dir(dir) => Ok(dir.join(rel).exists()),
+            Baseline::Registry(_) => Ok(false),
         }
     }
 }
@@ -114,7 +161,22 @@ fn finding(rule: &str, level: Level, path: &str, message: String) -> Finding {
 pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, GateError> {
     let mut findings = Vec::new();
     let mut files = 0;
-    if let Some(pb) = &config.protobuf {
+    let registry = matches!(baseline, Baseline::Registry(_));
+    if registry {
+        let mut skipped: Vec<&str> = config.openapi.iter().map(|o| o.path.as_str()).collect();
+        skipped.extend(config.protobuf.as_ref().map(|pb| pb.path.as_str()));
+        for path in skipped {
+            findings.push(finding(
+                "BASELINE_SKIPPED",
+                Level::Info,
+                path,
+                "not checked against the registry, which holds subjects, not files: use git:<rev> or a folder \
+                 for the file-level rules"
+                    .into(),
+            ));
+        }
+    }
+    if let Some(pb) = config.protobuf.as_ref().filter(|_| !registry) {
         let load = |spec: &InputSpec| -> Result<schemagate_protobuf::Module, GateError> {
             let set = schemagate_core::SourceSet::load(
                 spec,
@@ -155,7 +217,7 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
             f
         }));
     }
-    for spec in &config.openapi {
+    for spec in config.openapi.iter().filter(|_| !registry) {
         let current =
             schemagate_openapi::load_input(&InputSpec::Path(PathBuf::from(&spec.path))).map_err(|e| e.to_string())?;
         files += current.files.len();
@@ -168,12 +230,24 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
     }
     for subject in &config.subjects {
         files += 1;
-        let level = subject
+        let configured = subject
             .level
             .as_deref()
             .map(|l| CompatLevel::parse(l).ok_or_else(|| format!("subject {}: unknown level `{l}`", subject.name)))
-            .transpose()?
-            .unwrap_or(CompatLevel::Backward);
+            .transpose()?;
+        let level = configured.unwrap_or(CompatLevel::Backward);
+        if let Baseline::Registry(client) = baseline {
+            match registry_subject(config, subject, configured, client)? {
+                None => findings.push(finding(
+                    "SUBJECT_NEW",
+                    Level::Info,
+                    &subject.file,
+                    format!("subject {} is not registered yet", subject.name),
+                )),
+                Some((level, result)) => push_messages(&mut findings, subject, level, result),
+            }
+            continue;
+        }
         if !baseline.exists(&subject.file)? {
             findings.push(finding(
                 "SUBJECT_NEW",
@@ -238,21 +312,7 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
             }
             other => return Err(format!("subject {}: unknown schema type `{other}`", subject.name)),
         };
-        for m in result.messages {
-            findings.push(finding(
-                &m.kind,
-                Level::Error,
-                &subject.file,
-                format!(
-                    "subject {}{} ({}): {} at {}",
-                    subject.name,
-                    subject.record.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default(),
-                    level.name(),
-                    m.message,
-                    m.path
-                ),
-            ));
-        }
+        push_messages(&mut findings, subject, level, result);
     }
     if config.require_subjects || !config.subjects.is_empty() {
         let level = if config.require_subjects { Level::Error } else { Level::Info };
@@ -309,4 +369,152 @@ fn imports_of(text: &str) -> Vec<String> {
             Some(body[..body.find(quote)?].to_string())
         })
         .collect()
+}
+
+fn push_messages(findings: &mut Vec<Finding>, subject: &Subject, level: CompatLevel, result: CompatResult) {
+    for m in result.messages {
+        findings.push(finding(
+            &m.kind,
+            Level::Error,
+            &subject.file,
+            format!(
+                "subject {}{} ({}): {} at {}",
+                subject.name,
+                subject.record.as_deref().map(|r| format!(" [{r}]")).unwrap_or_default(),
+                level.name(),
+                m.message,
+                m.path
+            ),
+        ));
+    }
+}
+
+/// The subject's file in the work tree against its registered versions. `None` when the
+/// subject is not registered. The level is the config's, else the registry's own for it.
+fn registry_subject(
+    config: &GateConfig,
+    subject: &Subject,
+    level: Option<CompatLevel>,
+    client: &Client,
+) -> Result<Option<(CompatLevel, CompatResult)>, GateError> {
+    let err = |e: schemagate_registry::client::ClientError| format!("registry, subject {}: {e}", subject.name);
+    let versions = match client.versions(&subject.name, false) {
+        Ok(v) => v,
+        Err(e) if e.error_code() == Some(40401) => return Ok(None),
+        Err(e) => return Err(err(e)),
+    };
+    let Some(&latest) = versions.iter().max() else { return Ok(None) };
+    let level = match level {
+        Some(l) => l,
+        None => {
+            let name = client.config(Some(&subject.name), true).map_err(err)?;
+            CompatLevel::parse(&name).ok_or_else(|| format!("registry: unknown compatibility level `{name}`"))?
+        }
+    };
+    let wanted: Vec<i64> = if level.transitive() {
+        let mut v = versions.clone();
+        v.sort();
+        v
+    } else {
+        vec![latest]
+    };
+    let registered: Vec<SubjectVersion> = wanted
+        .iter()
+        .map(|v| client.version(&subject.name, Version::Number(*v)))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    let kind = subject.schema_type.to_ascii_uppercase();
+    if let Some(other) = registered.iter().find(|r| !r.schema_type.eq_ignore_ascii_case(&kind)) {
+        return Err(format!(
+            "subject {}: the config says {kind} but version {} is registered as {}",
+            subject.name, other.version, other.schema_type
+        ));
+    }
+    // Referenced schemas, by import name, fetched once.
+    let mut refs: std::collections::HashMap<String, SubjectVersion> = std::collections::HashMap::new();
+    let mut todo: Vec<schemagate_registry::client::Reference> =
+        registered.iter().flat_map(|r| r.references.clone()).collect();
+    while let Some(r) = todo.pop() {
+        if refs.contains_key(&r.name) {
+            continue;
+        }
+        let got = client.version(&r.subject, Version::Number(r.version)).map_err(err)?;
+        todo.extend(got.references.clone());
+        refs.insert(r.name.clone(), got);
+    }
+    // A version's references and theirs, as (import name, text).
+    let refs_of = |r: &SubjectVersion| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut stack: Vec<&str> = r.references.iter().map(|x| x.name.as_str()).collect();
+        while let Some(name) = stack.pop() {
+            if out.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            if let Some(v) = refs.get(name) {
+                out.push((name.to_string(), v.schema.clone()));
+                stack.extend(v.references.iter().map(|x| x.name.as_str()));
+            }
+        }
+        out
+    };
+    let label = |r: &SubjectVersion| format!("registry:{}/versions/{}", subject.name, r.version);
+    let result = match kind.as_str() {
+        "PROTOBUF" => {
+            let module = config.protobuf.as_ref().map(|pb| pb.path.trim_end_matches('/').to_string());
+            let rel = module
+                .as_ref()
+                .and_then(|m| subject.file.strip_prefix(&format!("{m}/")).map(str::to_string))
+                .unwrap_or_else(|| {
+                    Path::new(&subject.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                });
+            let current = {
+                let spec = match &module {
+                    Some(m) if subject.file.starts_with(&format!("{m}/")) => InputSpec::Path(PathBuf::from(m)),
+                    _ => InputSpec::Path(PathBuf::from(&subject.file)),
+                };
+                let mut set = schemagate_core::SourceSet::load(&spec, &schemagate_protobuf::is_proto, &[])
+                    .map_err(|e| e.to_string())?;
+                set.single_file = Some(rel.clone());
+                schemagate_protobuf::load_compat_schema(&set).map_err(|e| e.to_string())?
+            };
+            let mut previous = Vec::new();
+            for r in &registered {
+                let mut files =
+                    vec![schemagate_core::SourceFile { path: rel.clone(), bytes: r.schema.clone().into_bytes() }];
+                let all = refs_of(r);
+                files.extend(
+                    all.into_iter().map(|(path, text)| schemagate_core::SourceFile { path, bytes: text.into_bytes() }),
+                );
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                let set = schemagate_core::SourceSet {
+                    name: label(r),
+                    files,
+                    extras: vec![],
+                    single_file: Some(rel.clone()),
+                };
+                previous.push(schemagate_protobuf::load_compat_schema(&set).map_err(|e| format!("{}: {e}", label(r)))?);
+            }
+            check_level(&schemagate_protobuf::compat::ProtobufEngine, level, &current, &previous)
+        }
+        "AVRO" => {
+            let text = std::fs::read_to_string(&subject.file).map_err(|e| format!("{}: {e}", subject.file))?;
+            let current = schemagate_avro::parse(&subject.file, &text, &[]).map_err(|e| e.to_string())?;
+            let previous = registered
+                .iter()
+                .map(|r| schemagate_avro::parse(&label(r), &r.schema, &refs_of(r)).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            check_level(&schemagate_avro::AvroEngine, level, &current, &previous)
+        }
+        "JSON" => {
+            let text = std::fs::read_to_string(&subject.file).map_err(|e| format!("{}: {e}", subject.file))?;
+            let current = schemagate_jsonschema::parse(&subject.file, &text, &[]).map_err(|e| e.to_string())?;
+            let previous = registered
+                .iter()
+                .map(|r| schemagate_jsonschema::parse(&label(r), &r.schema, &refs_of(r)).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            check_level(&schemagate_jsonschema::JsonSchemaEngine, level, &current, &previous)
+        }
+        other => return Err(format!("subject {}: unknown schema type `{other}`", subject.name)),
+    };
+    Ok(Some((level, result)))
 }

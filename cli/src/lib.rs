@@ -172,10 +172,13 @@ enum Command {
         /// The gate configuration.
         #[arg(long, default_value = "schemagate.yaml")]
         config: std::path::PathBuf,
-        /// The baseline: git:<rev> (paths from the config at that revision) or a folder laid
-        /// out like the repository.
+        /// The baseline: git:<rev> (paths from the config at that revision), a folder laid
+        /// out like the repository, or `registry` (each subject's registered versions).
         #[arg(long)]
         against: String,
+        /// The registry for `--against registry` (overrides `registry.url` in the config).
+        #[arg(long = "registry-url")]
+        registry_url: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Exit 1 when a finding at or above this level exists (overrides the config's fail_on).
@@ -304,7 +307,9 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
         }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
-        Command::Check { config, against, format, fail_on } => gate(&config, &against, format.into(), fail_on, stdout),
+        Command::Check { config, against, registry_url, format, fail_on } => {
+            gate(&config, &against, format.into(), fail_on, registry_url.as_deref(), stdout)
+        }
         Command::Registry { command: RegistryCommand::Serve { listen, db, basic_auth_env, read_only } } => {
             registry_serve(listen, db, basic_auth_env.as_deref(), read_only, stderr)
         }
@@ -431,15 +436,21 @@ fn gate(
     against: &str,
     format: Format,
     fail_on: Option<LevelArg>,
+    registry_url: Option<&str>,
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let cfg = check::load_config(config).map_err(CliError::Usage)?;
-    if against == "registry" {
-        return Err(CliError::Usage(
-            "--against registry is not available yet: use git:<rev> or a folder (the registry client is being built)"
-                .into(),
-        ));
-    }
+    let baseline = if against == "registry" {
+        let client = cfg
+            .registry
+            .as_ref()
+            .unwrap_or(&check::RegistryConfig::default())
+            .client(registry_url)
+            .map_err(CliError::Usage)?;
+        check::Baseline::Registry(client)
+    } else {
+        check::Baseline::parse(against)
+    };
     let fail_level = match (fail_on, cfg.fail_on.as_deref()) {
         (Some(l), _) => l.into(),
         (None, Some("warning")) => Level::Warning,
@@ -452,7 +463,7 @@ fn gate(
             )));
         }
     };
-    let report = check::run_gate(&cfg, &check::Baseline::parse(against)).map_err(CliError::Usage)?;
+    let report = check::run_gate(&cfg, &baseline).map_err(CliError::Usage)?;
     format.renderer().render(&report, stdout)?;
     Ok(if report.has_at_least(fail_level) { EXIT_BREAKING } else { EXIT_OK })
 }

@@ -137,3 +137,86 @@ fn git_baseline_and_errors() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("bad.yaml:"), "{err}");
 }
+
+#[test]
+fn registry_baseline_uses_registered_versions_and_references() {
+    use schemagate_registry::client::{Client, ClientConfig, Schema, register_with_references};
+    use schemagate_registry::server::{ServerConfig, spawn};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = spawn(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db_path: tmp.path().join("registry.db"),
+        basic_auth: None,
+        read_only: false,
+    })
+    .unwrap();
+    let url = server.url();
+    let client = Client::new(&ClientConfig::new(url.clone())).unwrap();
+
+    // The Protobuf event imports a shared type, registered as a reference.
+    let money = "syntax = \"proto3\";\npackage acme.common.v1;\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n";
+    let placed = "syntax = \"proto3\";\npackage acme.orders.v1;\nimport \"acme/common/v1/money.proto\";\n\
+message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;\n}\n";
+    register_with_references(
+        &client,
+        "orders.order-placed-value",
+        placed,
+        "PROTOBUF",
+        &[("acme/common/v1/money.proto".to_string(), money.to_string())],
+    )
+    .unwrap();
+    client.register("orders.order-shipped-value", &Schema::avro(AVRO_V1)).unwrap();
+
+    let repo = tmp.path().join("repo");
+    tree(&repo, placed, AVRO_V1, OPENAPI_V1);
+    write(&repo, "proto/acme/common/v1/money.proto", money);
+    let (code, out, err) = check(&repo, &["--against", "registry", "--registry-url", &url, "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rules: Vec<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    // File-level slices are reported as skipped, not silently passed.
+    assert_eq!(rules.iter().filter(|r| **r == "BASELINE_SKIPPED").count(), 2, "{out}");
+
+    // Changing the referenced field's type (message -> string) breaks the registered version.
+    write(
+        &repo,
+        "proto/acme/orders/v1/order_placed.proto",
+        &placed.replace("acme.common.v1.Money total", "string total"),
+    );
+    // A new Avro field without a default breaks BACKWARD readers.
+    write(
+        &repo,
+        "avro/order_shipped.avsc",
+        r#"{"type":"record","name":"OrderShipped","fields":[{"name":"order_id","type":"string"},{"name":"carrier","type":"string"}]}"#,
+    );
+    let (code, out, err) = check(&repo, &["--against", "registry", "--registry-url", &url, "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "error")
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["path"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(errors.iter().any(|(_, p)| p == "proto/acme/orders/v1/order_placed.proto"), "{errors:?}");
+    assert!(
+        errors.contains(&("READER_FIELD_MISSING_DEFAULT_VALUE".into(), "avro/order_shipped.avsc".into())),
+        "{errors:?}"
+    );
+
+    // With the registry's own level set to NONE for the Avro subject, only Protobuf breaks.
+    client.set_config(Some("orders.order-shipped-value"), "NONE").unwrap();
+    let (_, out, _) = check(&repo, &["--against", "registry", "--registry-url", &url, "--format", "json"]);
+    assert!(!out.contains("READER_FIELD_MISSING_DEFAULT_VALUE"), "{out}");
+
+    // An unreachable registry is an input error (exit 2), not a verdict.
+    drop(server);
+    let (code, _, err) = check(&repo, &["--against", "registry", "--registry-url", &url]);
+    assert_eq!(code, 2, "{err}");
+    // No URL at all names the flag to use.
+    let (code, _, err) = check(&repo, &["--against", "registry"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--registry-url"), "{err}");
+}

@@ -42,7 +42,7 @@ impl CompatLevel {
         }
     }
 
-    fn transitive(self) -> bool {
+    pub fn transitive(self) -> bool {
         matches!(self, CompatLevel::BackwardTransitive | CompatLevel::ForwardTransitive | CompatLevel::FullTransitive)
     }
     fn backward(self) -> bool {
