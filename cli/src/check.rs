@@ -112,7 +112,8 @@ pub enum Baseline {
     Dir(PathBuf),
     /// The registered versions of each subject; file-based slices (buf rules, OpenAPI) have
     /// no baseline there and are reported as skipped.
-    Registry(Client),
+    /// The flag asks the registry's compatibility endpoint too (`--remote-verify`).
+    Registry(Client, bool),
 }
 
 impl Baseline {
@@ -128,7 +129,7 @@ impl Baseline {
         match self {
             Baseline::Git(rev) => InputSpec::Git { rev: rev.clone(), subdir: rel.trim_start_matches("./").to_string() },
             Baseline::Dir(dir) => InputSpec::Path(dir.join(rel)),
-            Baseline::Registry(_) => unreachable!("registry baselines are read per subject"),
+            Baseline::Registry(..) => unreachable!("registry baselines are read per subject"),
         }
     }
     fn exists(&self, rel: &str) -> Result<bool, GateError> {
@@ -137,7 +138,7 @@ impl Baseline {
                 schemagate_core::source::git_path_exists(rev, rel.trim_start_matches("./")).map_err(|e| e.to_string())
             }
             Baseline::Dir(dir) => Ok(dir.join(rel).exists()),
-            Baseline::Registry(_) => Ok(false),
+            Baseline::Registry(..) => Ok(false),
         }
     }
 }
@@ -161,7 +162,7 @@ fn finding(rule: &str, level: Level, path: &str, message: String) -> Finding {
 pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, GateError> {
     let mut findings = Vec::new();
     let mut files = 0;
-    let registry = matches!(baseline, Baseline::Registry(_));
+    let registry = matches!(baseline, Baseline::Registry(..));
     if registry {
         let mut skipped: Vec<&str> = config.openapi.iter().map(|o| o.path.as_str()).collect();
         skipped.extend(config.protobuf.as_ref().map(|pb| pb.path.as_str()));
@@ -236,7 +237,7 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
             .map(|l| CompatLevel::parse(l).ok_or_else(|| format!("subject {}: unknown level `{l}`", subject.name)))
             .transpose()?;
         let level = configured.unwrap_or(CompatLevel::Backward);
-        if let Baseline::Registry(client) = baseline {
+        if let Baseline::Registry(client, remote_verify) = baseline {
             match registry_subject(config, subject, configured, client)? {
                 None => findings.push(finding(
                     "SUBJECT_NEW",
@@ -244,7 +245,13 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
                     &subject.file,
                     format!("subject {} is not registered yet", subject.name),
                 )),
-                Some((level, result)) => push_messages(&mut findings, subject, level, result),
+                Some((level, result)) => {
+                    let local = result.compatible;
+                    push_messages(&mut findings, subject, level, result);
+                    if *remote_verify {
+                        findings.extend(remote_findings(config, subject, client, local));
+                    }
+                }
             }
             continue;
         }
@@ -517,4 +524,51 @@ fn registry_subject(
         other => return Err(format!("subject {}: unknown schema type `{other}`", subject.name)),
     };
     Ok(Some((level, result)))
+}
+
+/// The registry's own verdict beside ours: its messages when it refuses, and a warning when the
+/// two disagree (one of the engines is wrong about this change; the registry decides at deploy).
+fn remote_findings(config: &GateConfig, subject: &Subject, client: &Client, local: bool) -> Vec<Finding> {
+    let at = |rule: &str, level: Level, message: String| finding(rule, level, &subject.file, message);
+    match crate::registry_cmd::remote_verdict(client, config, subject) {
+        Err(why) => vec![at(
+            "REMOTE_VERIFY_SKIPPED",
+            Level::Warning,
+            format!("subject {}: the registry's verdict could not be asked: {why}", subject.name),
+        )],
+        Ok(remote) => {
+            let mut out = Vec::new();
+            if remote.is_compatible {
+                out.push(at(
+                    "REGISTRY_COMPATIBLE",
+                    Level::Info,
+                    format!("subject {}: the registry agrees the change is compatible", subject.name),
+                ));
+            } else {
+                let detail = if remote.messages.is_empty() {
+                    "no details given".to_string()
+                } else {
+                    remote.messages.join("; ")
+                };
+                out.push(at(
+                    "REGISTRY_INCOMPATIBLE",
+                    Level::Error,
+                    format!("subject {}: the registry refuses: {detail}", subject.name),
+                ));
+            }
+            if remote.is_compatible != local {
+                out.push(at(
+                    "VERDICT_DISAGREEMENT",
+                    Level::Warning,
+                    format!(
+                        "subject {}: schemagate says {}, the registry says {}",
+                        subject.name,
+                        if local { "compatible" } else { "incompatible" },
+                        if remote.is_compatible { "compatible" } else { "incompatible" }
+                    ),
+                ));
+            }
+            out
+        }
+    }
 }

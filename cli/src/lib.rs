@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 mod check;
+mod registry_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use schemagate_core::{InputSpec, Level, Report, SourceSet};
@@ -179,6 +180,10 @@ enum Command {
         /// The registry for `--against registry` (overrides `registry.url` in the config).
         #[arg(long = "registry-url")]
         registry_url: Option<String>,
+        /// With `--against registry`: also ask the registry's compatibility endpoint and show
+        /// its verdict beside ours (a disagreement is a warning).
+        #[arg(long = "remote-verify")]
+        remote_verify: bool,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Exit 1 when a finding at or above this level exists (overrides the config's fail_on).
@@ -216,6 +221,25 @@ enum RegistryCommand {
         /// Refuse every write.
         #[arg(long = "read-only")]
         read_only: bool,
+    },
+    /// Register the current version of every subject in schemagate.yaml (after merge):
+    /// Protobuf imports first as referenced subjects; idempotent. Exit 1 if one is refused.
+    Push {
+        #[arg(long, default_value = "schemagate.yaml")]
+        config: std::path::PathBuf,
+        /// Overrides `registry.url` in the config.
+        #[arg(long = "registry-url")]
+        registry_url: Option<String>,
+    },
+    /// Write the latest registered version of every subject in schemagate.yaml (with its
+    /// references) into a folder laid out like the repository: a baseline for `check`.
+    Pull {
+        #[arg(long, default_value = "schemagate.yaml")]
+        config: std::path::PathBuf,
+        #[arg(long = "registry-url")]
+        registry_url: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -307,8 +331,14 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             openapi_report(&new, &old, format.into(), level.into(), None, &args, stdout)
         }
         Command::Rules { config_version } => rules(config_version, stdout).map(|_| EXIT_OK),
-        Command::Check { config, against, registry_url, format, fail_on } => {
-            gate(&config, &against, format.into(), fail_on, registry_url.as_deref(), stdout)
+        Command::Check { config, against, registry_url, remote_verify, format, fail_on } => {
+            gate(&config, &against, format.into(), fail_on, registry_url.as_deref(), remote_verify, stdout)
+        }
+        Command::Registry { command: RegistryCommand::Push { config, registry_url } } => {
+            registry_push_pull(&config, registry_url.as_deref(), None, stdout)
+        }
+        Command::Registry { command: RegistryCommand::Pull { config, registry_url, out } } => {
+            registry_push_pull(&config, registry_url.as_deref(), Some(&out), stdout)
         }
         Command::Registry { command: RegistryCommand::Serve { listen, db, basic_auth_env, read_only } } => {
             registry_serve(listen, db, basic_auth_env.as_deref(), read_only, stderr)
@@ -437,9 +467,13 @@ fn gate(
     format: Format,
     fail_on: Option<LevelArg>,
     registry_url: Option<&str>,
+    remote_verify: bool,
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let cfg = check::load_config(config).map_err(CliError::Usage)?;
+    if remote_verify && against != "registry" {
+        return Err(CliError::Usage("--remote-verify needs --against registry".into()));
+    }
     let baseline = if against == "registry" {
         let client = cfg
             .registry
@@ -447,7 +481,7 @@ fn gate(
             .unwrap_or(&check::RegistryConfig::default())
             .client(registry_url)
             .map_err(CliError::Usage)?;
-        check::Baseline::Registry(client)
+        check::Baseline::Registry(client, remote_verify)
     } else {
         check::Baseline::parse(against)
     };
@@ -466,6 +500,32 @@ fn gate(
     let report = check::run_gate(&cfg, &baseline).map_err(CliError::Usage)?;
     format.renderer().render(&report, stdout)?;
     Ok(if report.has_at_least(fail_level) { EXIT_BREAKING } else { EXIT_OK })
+}
+
+fn registry_push_pull(
+    config: &std::path::Path,
+    registry_url: Option<&str>,
+    pull_to: Option<&std::path::Path>,
+    stdout: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let cfg = check::load_config(config).map_err(CliError::Usage)?;
+    let client = cfg
+        .registry
+        .as_ref()
+        .unwrap_or(&check::RegistryConfig::default())
+        .client(registry_url)
+        .map_err(CliError::Usage)?;
+    match pull_to {
+        Some(dir) => {
+            registry_cmd::pull(&cfg, &client, dir, stdout).map_err(CliError::Usage)?;
+            Ok(EXIT_OK)
+        }
+        None => Ok(if registry_cmd::push(&cfg, &client, stdout).map_err(CliError::Usage)? {
+            EXIT_OK
+        } else {
+            EXIT_BREAKING
+        }),
+    }
 }
 
 fn registry_serve(

@@ -220,3 +220,88 @@ message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;
     assert_eq!(code, 2);
     assert!(err.contains("--registry-url"), "{err}");
 }
+
+#[test]
+fn registry_push_remote_verify_and_pull() {
+    use schemagate_registry::server::{ServerConfig, spawn};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = spawn(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db_path: tmp.path().join("registry.db"),
+        basic_auth: None,
+        read_only: false,
+    })
+    .unwrap();
+    let url = server.url();
+    let repo = tmp.path().join("repo");
+    let money = "syntax = \"proto3\";\npackage acme.common.v1;\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n";
+    let placed = "syntax = \"proto3\";\npackage acme.orders.v1;\nimport \"acme/common/v1/money.proto\";\n\
+message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;\n}\n";
+    tree(&repo, placed, AVRO_V1, OPENAPI_V1);
+    write(&repo, "proto/acme/common/v1/money.proto", money);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_schemagate")).args(args).current_dir(&repo).output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    // Push registers the import first, then the event; a second push changes nothing.
+    let (code, out, err) = run(&["registry", "push", "--registry-url", &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("orders.order-placed-value: registered") && out.contains("version 1"), "{out}");
+    let (code, again, _) = run(&["registry", "push", "--registry-url", &url]);
+    assert_eq!((code, again.clone()), (0, out.clone()), "push is not idempotent");
+    let client =
+        schemagate_registry::client::Client::new(&schemagate_registry::client::ClientConfig::new(url.clone())).unwrap();
+    let mut subjects = client.subjects(false).unwrap();
+    subjects.sort();
+    assert_eq!(subjects, ["acme/common/v1/money.proto", "orders.order-placed-value", "orders.order-shipped-value"]);
+
+    // Unchanged: both verdicts say compatible.
+    let (code, out, err) =
+        check(&repo, &["--against", "registry", "--registry-url", &url, "--remote-verify", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.matches("REGISTRY_COMPATIBLE").count(), 2, "{out}");
+
+    // An incompatible Avro change: ours and the registry's verdicts agree, both shown.
+    let shipped = r#"{"type":"record","name":"OrderShipped","fields":[{"name":"order_id","type":"string"},{"name":"carrier","type":"string"}]}"#;
+    write(&repo, "avro/order_shipped.avsc", shipped);
+    let (code, out, err) =
+        check(&repo, &["--against", "registry", "--registry-url", &url, "--remote-verify", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("READER_FIELD_MISSING_DEFAULT_VALUE") && out.contains("REGISTRY_INCOMPATIBLE"), "{out}");
+    assert!(!out.contains("VERDICT_DISAGREEMENT"), "{out}");
+
+    // Push refuses it (exit 1) and the registry keeps one version.
+    let (code, out, _) = run(&["registry", "push", "--registry-url", &url]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("orders.order-shipped-value: REFUSED"), "{out}");
+    assert_eq!(client.versions("orders.order-shipped-value", false).unwrap(), [1]);
+
+    // Pull writes what is registered, laid out like the repository: a folder baseline that
+    // gives the same verdict as the registry itself.
+    let pulled = tmp.path().join("pulled");
+    let (code, out, err) = run(&["registry", "pull", "--registry-url", &url, "--out", pulled.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(pulled.join("proto/acme/common/v1/money.proto").is_file(), "{out}");
+    assert!(pulled.join("avro/order_shipped.avsc").is_file(), "{out}");
+    std::fs::copy(repo.join("api/orders.yaml"), pulled.join("api/orders.yaml")).unwrap_or_else(|_| {
+        std::fs::create_dir_all(pulled.join("api")).unwrap();
+        std::fs::copy(repo.join("api/orders.yaml"), pulled.join("api/orders.yaml")).unwrap()
+    });
+    let (code, out, err) = check(&repo, &["--against", pulled.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "error")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["READER_FIELD_MISSING_DEFAULT_VALUE"], "{out}");
+}

@@ -1,0 +1,204 @@
+//! `schemagate registry push|pull` and the registry's own verdict for `check --remote-verify`.
+//! Subjects come from schemagate.yaml; Protobuf imports found in the module are registered as
+//! referenced subjects named by their import paths, as Confluent's serializers do.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use schemagate_registry::client::{
+    Client, ClientError, Compatibility, Reference, Schema, Version, import_paths, register_with_references,
+};
+
+use crate::check::{GateConfig, GateError, Subject};
+
+/// A subject's schema as the work tree has it: its text, its type, and (Protobuf) the texts of
+/// the module files it imports, transitively, by import path.
+pub struct Payload {
+    pub schema_type: String,
+    pub text: String,
+    pub imports: Vec<(String, String)>,
+}
+
+pub fn payload(config: &GateConfig, subject: &Subject) -> Result<Payload, GateError> {
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let schema_type = subject.schema_type.to_ascii_uppercase();
+    let text = read(Path::new(&subject.file))?;
+    let mut imports = Vec::new();
+    if schema_type == "PROTOBUF" {
+        // Imports resolve from the module root (or, outside a module, from the file's folder).
+        let root = match &config.protobuf {
+            Some(pb) if subject.file.starts_with(&format!("{}/", pb.path.trim_end_matches('/'))) => {
+                PathBuf::from(pb.path.trim_end_matches('/'))
+            }
+            _ => Path::new(&subject.file).parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let mut stack = import_paths(&text);
+        while let Some(path) = stack.pop() {
+            if imports.iter().any(|(p, _)| *p == path) {
+                continue;
+            }
+            let file = root.join(&path);
+            // Imports outside the module (google/protobuf/...) are the registry's business.
+            if !file.is_file() {
+                continue;
+            }
+            let body = read(&file)?;
+            stack.extend(import_paths(&body));
+            imports.push((path, body));
+        }
+    }
+    Ok(Payload { schema_type, text, imports })
+}
+
+/// The references of a text to already-registered imports (import path = subject). `None` when
+/// an import of the module is not registered (yet) with this exact text.
+fn references(
+    client: &Client,
+    text: &str,
+    payload: &Payload,
+    memo: &mut HashMap<String, Option<i64>>,
+    depth: usize,
+) -> Result<Option<Vec<Reference>>, ClientError> {
+    let mut refs = Vec::new();
+    for path in import_paths(text) {
+        let Some((_, body)) = payload.imports.iter().find(|(p, _)| *p == path) else { continue };
+        let version = match memo.get(&path) {
+            Some(v) => *v,
+            None => {
+                // Protobuf forbids import cycles; the depth bound only guards against a
+                // malformed module looping here.
+                let v = if depth > 64 {
+                    None
+                } else {
+                    match references(client, body, payload, memo, depth + 1)? {
+                        None => None,
+                        Some(r) => client
+                            .lookup(&path, &Schema::new(&payload.schema_type, body.clone()).with_references(r))?
+                            .map(|found| found.version),
+                    }
+                };
+                memo.insert(path.clone(), v);
+                v
+            }
+        };
+        match version {
+            Some(version) => refs.push(Reference { name: path.clone(), subject: path, version }),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(refs))
+}
+
+/// The registry's own verdict on the work tree's schema against the subject's registered
+/// versions (`POST /compatibility/subjects/{s}/versions/latest?verbose=true`). `Err` carries
+/// why it could not be asked (e.g. an import not registered yet).
+pub fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -> Result<Compatibility, GateError> {
+    let payload = payload(config, subject)?;
+    let err = |e: ClientError| format!("registry, subject {}: {e}", subject.name);
+    let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
+        .map_err(err)?
+        .ok_or_else(|| "an imported file is not registered with this text yet".to_string())?;
+    let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
+    client.test_compatibility(&subject.name, Version::Latest, &schema).map_err(err)
+}
+
+/// What `push` did for a subject.
+pub enum Pushed {
+    Registered { id: i64, version: i64 },
+    Incompatible(Vec<String>),
+}
+
+/// Registers every configured subject's current schema (imports first, idempotent: the same
+/// text under the same subject keeps its id and version).
+pub fn push(config: &GateConfig, client: &Client, out: &mut dyn Write) -> Result<bool, GateError> {
+    let mut all_ok = true;
+    for subject in &config.subjects {
+        let payload = payload(config, subject)?;
+        let result =
+            register_with_references(client, &subject.name, &payload.text, &payload.schema_type, &payload.imports);
+        let pushed = match result {
+            Ok(id) => {
+                let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
+                    .map_err(|e| format!("registry, subject {}: {e}", subject.name))?
+                    .unwrap_or_default();
+                let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
+                let version = client
+                    .lookup(&subject.name, &schema)
+                    .map_err(|e| format!("registry, subject {}: {e}", subject.name))?
+                    .map(|v| v.version)
+                    .unwrap_or(0);
+                Pushed::Registered { id, version }
+            }
+            Err(ClientError::Incompatible { messages, .. }) => Pushed::Incompatible(messages),
+            Err(e) => return Err(format!("registry, subject {}: {e}", subject.name)),
+        };
+        let line = match pushed {
+            Pushed::Registered { id, version } => {
+                format!("{}: registered {} as version {version} (id {id})", subject.name, subject.file)
+            }
+            Pushed::Incompatible(messages) => {
+                all_ok = false;
+                format!("{}: REFUSED, incompatible: {}", subject.name, messages.join("; "))
+            }
+        };
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(all_ok)
+}
+
+/// Writes each configured subject's latest registered version (and its references, at their
+/// import paths under the Protobuf module) into `dir`, laid out like the repository — so that
+/// `check --against <dir>` compares the work tree with what is registered.
+pub fn pull(config: &GateConfig, client: &Client, dir: &Path, out: &mut dyn Write) -> Result<(), GateError> {
+    let err = |s: &str, e: ClientError| format!("registry, subject {s}: {e}");
+    for subject in &config.subjects {
+        let latest = match client.version(&subject.name, Version::Latest) {
+            Ok(v) => v,
+            Err(e) if e.error_code() == Some(40401) => {
+                writeln!(out, "{}: not registered, skipped", subject.name).map_err(|e| e.to_string())?;
+                continue;
+            }
+            Err(e) => return Err(err(&subject.name, e)),
+        };
+        let mut files = vec![(PathBuf::from(&subject.file), latest.schema.clone())];
+        let root = match &config.protobuf {
+            Some(pb) if subject.file.starts_with(&format!("{}/", pb.path.trim_end_matches('/'))) => {
+                PathBuf::from(pb.path.trim_end_matches('/'))
+            }
+            _ => Path::new(&subject.file).parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let mut todo = latest.references.clone();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(r) = todo.pop() {
+            if !seen.insert(r.name.clone()) {
+                continue;
+            }
+            let got = client.version(&r.subject, Version::Number(r.version)).map_err(|e| err(&r.subject, e))?;
+            todo.extend(got.references.clone());
+            files.push((root.join(&r.name), got.schema));
+        }
+        for (path, text) in &files {
+            if path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                return Err(format!("{}: refusing to write outside --out: {}", subject.name, path.display()));
+            }
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        writeln!(
+            out,
+            "{}: version {} (id {}) -> {} ({} file{})",
+            subject.name,
+            latest.version,
+            latest.id,
+            dir.join(&subject.file).display(),
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
