@@ -34,6 +34,7 @@ fn every_call_round_trips_against_the_real_server() {
     let t = TestServer::start();
     let c = client_for(t.server.url());
     assert_eq!(c.subjects(false).unwrap(), Vec::<String>::new());
+    assert_eq!(c.contexts().unwrap(), ["."]);
 
     let id1 = c.register("users-value", &Schema::avro(record(1))).unwrap();
     let id2 = c.register("users-value", &Schema::avro(record(2))).unwrap();

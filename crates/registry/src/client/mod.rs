@@ -360,6 +360,11 @@ impl Client {
         self.call(Method::GET, &format!("/subjects?deleted={deleted}"), None, Context::default())
     }
 
+    /// `GET /contexts`: the registry's schema contexts (`.` is the default one).
+    pub fn contexts(&self) -> Result<Vec<String>, ClientError> {
+        self.call(Method::GET, "/contexts", None, Context::default())
+    }
+
     /// `GET /subjects/{s}/versions`.
     pub fn versions(&self, subject: &str, deleted: bool) -> Result<Vec<i64>, ClientError> {
         let path = format!("/subjects/{}/versions?deleted={deleted}", segment(subject));
