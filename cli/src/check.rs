@@ -36,6 +36,13 @@ pub struct GateConfig {
     pub registry: Option<RegistryConfig>,
 }
 
+impl GateConfig {
+    /// The client for `registry:` (or only `--registry-url`).
+    pub fn registry_client(&self, url: Option<&str>) -> Result<Client, GateError> {
+        self.registry.as_ref().unwrap_or(&RegistryConfig::default()).client(url)
+    }
+}
+
 /// How to reach the registry. Secrets are never written in the file: the fields name
 /// environment variables.
 #[derive(Debug, Default, Deserialize)]

@@ -475,12 +475,7 @@ fn gate(
         return Err(CliError::Usage("--remote-verify needs --against registry".into()));
     }
     let baseline = if against == "registry" {
-        let client = cfg
-            .registry
-            .as_ref()
-            .unwrap_or(&check::RegistryConfig::default())
-            .client(registry_url)
-            .map_err(CliError::Usage)?;
+        let client = cfg.registry_client(registry_url).map_err(CliError::Usage)?;
         check::Baseline::Registry(client, remote_verify)
     } else {
         check::Baseline::parse(against)
@@ -509,12 +504,7 @@ fn registry_push_pull(
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
     let cfg = check::load_config(config).map_err(CliError::Usage)?;
-    let client = cfg
-        .registry
-        .as_ref()
-        .unwrap_or(&check::RegistryConfig::default())
-        .client(registry_url)
-        .map_err(CliError::Usage)?;
+    let client = cfg.registry_client(registry_url).map_err(CliError::Usage)?;
     match pull_to {
         Some(dir) => {
             registry_cmd::pull(&cfg, &client, dir, stdout).map_err(CliError::Usage)?;

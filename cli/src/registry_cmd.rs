@@ -26,13 +26,7 @@ pub fn payload(config: &GateConfig, subject: &Subject) -> Result<Payload, GateEr
     let text = read(Path::new(&subject.file))?;
     let mut imports = Vec::new();
     if schema_type == "PROTOBUF" {
-        // Imports resolve from the module root (or, outside a module, from the file's folder).
-        let root = match &config.protobuf {
-            Some(pb) if subject.file.starts_with(&format!("{}/", pb.path.trim_end_matches('/'))) => {
-                PathBuf::from(pb.path.trim_end_matches('/'))
-            }
-            _ => Path::new(&subject.file).parent().map(Path::to_path_buf).unwrap_or_default(),
-        };
+        let root = import_root(config, subject);
         let mut stack = import_paths(&text);
         while let Some(path) = stack.pop() {
             if imports.iter().any(|(p, _)| *p == path) {
@@ -49,6 +43,17 @@ pub fn payload(config: &GateConfig, subject: &Subject) -> Result<Payload, GateEr
         }
     }
     Ok(Payload { schema_type, text, imports })
+}
+
+/// Where a subject's Protobuf imports resolve from: the module root, or, outside a module,
+/// the file's folder.
+fn import_root(config: &GateConfig, subject: &Subject) -> PathBuf {
+    match &config.protobuf {
+        Some(pb) if subject.file.starts_with(&format!("{}/", pb.path.trim_end_matches('/'))) => {
+            PathBuf::from(pb.path.trim_end_matches('/'))
+        }
+        _ => Path::new(&subject.file).parent().map(Path::to_path_buf).unwrap_or_default(),
+    }
 }
 
 /// The references of a text to already-registered imports (import path = subject). `None` when
@@ -162,12 +167,7 @@ pub fn pull(config: &GateConfig, client: &Client, dir: &Path, out: &mut dyn Writ
             Err(e) => return Err(err(&subject.name, e)),
         };
         let mut files = vec![(PathBuf::from(&subject.file), latest.schema.clone())];
-        let root = match &config.protobuf {
-            Some(pb) if subject.file.starts_with(&format!("{}/", pb.path.trim_end_matches('/'))) => {
-                PathBuf::from(pb.path.trim_end_matches('/'))
-            }
-            _ => Path::new(&subject.file).parent().map(Path::to_path_buf).unwrap_or_default(),
-        };
+        let root = import_root(config, subject);
         let mut todo = latest.references.clone();
         let mut seen = std::collections::HashSet::new();
         while let Some(r) = todo.pop() {

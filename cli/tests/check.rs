@@ -138,26 +138,33 @@ fn git_baseline_and_errors() {
     assert!(err.contains("bad.yaml:"), "{err}");
 }
 
-#[test]
-fn registry_baseline_uses_registered_versions_and_references() {
-    use schemagate_registry::client::{Client, ClientConfig, Schema, register_with_references};
-    use schemagate_registry::server::{ServerConfig, spawn};
-
-    let tmp = tempfile::tempdir().unwrap();
-    let server = spawn(ServerConfig {
+/// Our registry server on a free loopback port, its database in `dir`.
+fn registry(dir: &Path) -> schemagate_registry::server::RunningServer {
+    schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: tmp.path().join("registry.db"),
+        db_path: dir.join("registry.db"),
         basic_auth: None,
         read_only: false,
     })
-    .unwrap();
+    .unwrap()
+}
+
+const MONEY: &str =
+    "syntax = \"proto3\";\npackage acme.common.v1;\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n";
+const PLACED: &str = "syntax = \"proto3\";\npackage acme.orders.v1;\nimport \"acme/common/v1/money.proto\";\n\
+message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;\n}\n";
+
+#[test]
+fn registry_baseline_uses_registered_versions_and_references() {
+    use schemagate_registry::client::{Client, ClientConfig, Schema, register_with_references};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let server = registry(tmp.path());
     let url = server.url();
     let client = Client::new(&ClientConfig::new(url.clone())).unwrap();
 
     // The Protobuf event imports a shared type, registered as a reference.
-    let money = "syntax = \"proto3\";\npackage acme.common.v1;\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n";
-    let placed = "syntax = \"proto3\";\npackage acme.orders.v1;\nimport \"acme/common/v1/money.proto\";\n\
-message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;\n}\n";
+    let (money, placed) = (MONEY, PLACED);
     register_with_references(
         &client,
         "orders.order-placed-value",
@@ -223,21 +230,11 @@ message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;
 
 #[test]
 fn registry_push_remote_verify_and_pull() {
-    use schemagate_registry::server::{ServerConfig, spawn};
-
     let tmp = tempfile::tempdir().unwrap();
-    let server = spawn(ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: tmp.path().join("registry.db"),
-        basic_auth: None,
-        read_only: false,
-    })
-    .unwrap();
+    let server = registry(tmp.path());
     let url = server.url();
     let repo = tmp.path().join("repo");
-    let money = "syntax = \"proto3\";\npackage acme.common.v1;\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n";
-    let placed = "syntax = \"proto3\";\npackage acme.orders.v1;\nimport \"acme/common/v1/money.proto\";\n\
-message OrderPlaced {\n  string order_id = 1;\n  acme.common.v1.Money total = 2;\n}\n";
+    let (money, placed) = (MONEY, PLACED);
     tree(&repo, placed, AVRO_V1, OPENAPI_V1);
     write(&repo, "proto/acme/common/v1/money.proto", money);
     let run = |args: &[&str]| {
