@@ -155,10 +155,34 @@ pub type GateError = String;
 
 pub fn load_config(path: &Path) -> Result<GateConfig, GateError> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    yaml_serde::from_str(&text).map_err(|e| {
+    let config: GateConfig = yaml_serde::from_str(&text).map_err(|e| {
         let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
         format!("{}:{line}:{column}: {e}", path.display())
-    })
+    })?;
+    // Paths are read both in the work tree and at the baseline, so they must stay inside the
+    // repository: relative, without `..`.
+    let paths = config
+        .protobuf
+        .iter()
+        .map(|p| &p.path)
+        .chain(config.openapi.iter().map(|o| &o.path))
+        .chain(config.subjects.iter().map(|s| &s.file));
+    for p in paths {
+        let outside = Path::new(p).is_absolute()
+            || Path::new(p).components().any(|c| matches!(c, std::path::Component::ParentDir));
+        if outside {
+            let (line, column) = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(p.as_str()).map(|c| (i + 1, c + 1)))
+                .unwrap_or((1, 1));
+            return Err(format!(
+                "{}:{line}:{column}: `{p}`: paths must be relative to the repository top and stay inside it",
+                path.display()
+            ));
+        }
+    }
+    Ok(config)
 }
 
 fn finding(rule: &str, level: Level, path: &str, message: String) -> Finding {

@@ -131,6 +131,17 @@ fn git_baseline_and_errors() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no-such-rev"), "{err}");
 
+    // Paths outside the repository are refused: they would be read the same at the baseline.
+    write(repo, "abs.yaml", "version: v2\nprotobuf:\n  path: /etc\n");
+    let (code, _, err) = check(repo, &["--config", "abs.yaml", "--against", "git:HEAD"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("abs.yaml:3:9"), "{err}");
+
+    // SARIF output of the gate validates against the official SARIF 2.1.0 schema.
+    let (code, sarif, _) = check(repo, &["--against", "git:HEAD", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    validate_sarif(&sarif);
+
     // A malformed config names the file, line and column.
     write(repo, "bad.yaml", "version: v2\nsubjects:\n  - name: x\n    colour: red\n");
     let (code, _, err) = check(repo, &["--config", "bad.yaml", "--against", "git:HEAD"]);
@@ -301,4 +312,24 @@ fn registry_push_remote_verify_and_pull() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(errors, ["READER_FIELD_MISSING_DEFAULT_VALUE"], "{out}");
+}
+
+/// Validates with PyPI's jsonschema against the schema scripts/test.sh fetches.
+fn validate_sarif(document: &str) {
+    use std::io::Write;
+    let schema = std::env::var("SCHEMAGATE_SARIF_SCHEMA").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-deps/sarif-2.1.0.json").display().to_string()
+    });
+    assert!(Path::new(&schema).is_file(), "SARIF schema not found at {schema}: run scripts/test.sh, which fetches it");
+    let script =
+        "import json,sys,jsonschema\njsonschema.validate(json.load(sys.stdin), json.load(open(sys.argv[1])))\n";
+    let mut child = Command::new("python3")
+        .args(["-c", script, &schema])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with jsonschema (scripts/test.sh installs it)");
+    child.stdin.take().unwrap().write_all(document.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "SARIF does not validate: {}\n{document}", String::from_utf8_lossy(&out.stderr));
 }
