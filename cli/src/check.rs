@@ -435,7 +435,9 @@ fn registry_subject(
     level: Option<CompatLevel>,
     client: &Client,
 ) -> Result<Option<(CompatLevel, CompatResult)>, GateError> {
-    let err = |e: schemagate_registry::client::ClientError| format!("registry, subject {}: {e}", subject.name);
+    let err = |e: schemagate_registry::client::ClientError| {
+        format!("registry {}, subject {}: {e}", client.url(), subject.name)
+    };
     let versions = match client.versions(&subject.name, false) {
         Ok(v) => v,
         Err(e) if e.error_code() == Some(40401) => return Ok(None),

@@ -100,7 +100,7 @@ fn references(
 /// why it could not be asked (e.g. an import not registered yet).
 pub fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -> Result<Compatibility, GateError> {
     let payload = payload(config, subject)?;
-    let err = |e: ClientError| format!("registry, subject {}: {e}", subject.name);
+    let err = |e: ClientError| format!("registry {}, subject {}: {e}", client.url(), subject.name);
     let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
         .map_err(err)?
         .ok_or_else(|| "an imported file is not registered with this text yet".to_string())?;
@@ -125,18 +125,18 @@ pub fn push(config: &GateConfig, client: &Client, out: &mut dyn Write) -> Result
         let pushed = match result {
             Ok(id) => {
                 let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
-                    .map_err(|e| format!("registry, subject {}: {e}", subject.name))?
+                    .map_err(|e| format!("registry {}, subject {}: {e}", client.url(), subject.name))?
                     .unwrap_or_default();
                 let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
                 let version = client
                     .lookup(&subject.name, &schema)
-                    .map_err(|e| format!("registry, subject {}: {e}", subject.name))?
+                    .map_err(|e| format!("registry {}, subject {}: {e}", client.url(), subject.name))?
                     .map(|v| v.version)
                     .unwrap_or(0);
                 Pushed::Registered { id, version }
             }
             Err(ClientError::Incompatible { messages, .. }) => Pushed::Incompatible(messages),
-            Err(e) => return Err(format!("registry, subject {}: {e}", subject.name)),
+            Err(e) => return Err(format!("registry {}, subject {}: {e}", client.url(), subject.name)),
         };
         let line = match pushed {
             Pushed::Registered { id, version } => {
@@ -156,7 +156,7 @@ pub fn push(config: &GateConfig, client: &Client, out: &mut dyn Write) -> Result
 /// import paths under the Protobuf module) into `dir`, laid out like the repository — so that
 /// `check --against <dir>` compares the work tree with what is registered.
 pub fn pull(config: &GateConfig, client: &Client, dir: &Path, out: &mut dyn Write) -> Result<(), GateError> {
-    let err = |s: &str, e: ClientError| format!("registry, subject {s}: {e}");
+    let err = |s: &str, e: ClientError| format!("registry {}, subject {s}: {e}", client.url());
     for subject in &config.subjects {
         let latest = match client.version(&subject.name, Version::Latest) {
             Ok(v) => v,

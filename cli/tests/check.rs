@@ -233,6 +233,7 @@ fn registry_baseline_uses_registered_versions_and_references() {
     drop(server);
     let (code, _, err) = check(&repo, &["--against", "registry", "--registry-url", &url]);
     assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&url) && err.contains("Connection refused"), "{err}");
     // No URL at all names the flag to use.
     let (code, _, err) = check(&repo, &["--against", "registry"]);
     assert_eq!(code, 2);
