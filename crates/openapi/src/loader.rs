@@ -441,7 +441,7 @@ impl<'f> Builder<'f> {
         Ok(s)
     }
 
-    /// `oneOf`/`anyOf` branches that only name a type are a list of types (3.1 style), and a
+    /// `oneOf`/`anyOf` branches that only name a type (one or more) are a list of types (3.1 style), and a
     /// `{type: "null"}` branch next to one other branch means "that branch, nullable".
     fn normalize_type_unions(&mut self, node: &Node, s: &mut Schema) {
         if node.get("type").is_some() {
@@ -451,7 +451,7 @@ impl<'f> Builder<'f> {
             let Some(list) = node.get(key) else { continue };
             let branches = list.items();
             let type_only = |b: &Node| !b.entries().is_empty() && b.entries().iter().all(|(k, _)| k == "type");
-            if branches.len() > 1 && branches.iter().all(type_only) {
+            if !branches.is_empty() && branches.iter().all(type_only) {
                 let mut types: Vec<String> = Vec::new();
                 for b in branches {
                     match b.get("type").map(|t| &t.value) {

@@ -141,3 +141,22 @@ fn related_response_media_types_are_renames_not_removals() {
     let back: Vec<String> = diff::diff(&new, &old, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
     assert_eq!(back, ["response-media-type-name-generalized"]);
 }
+
+#[test]
+fn type_only_unions_of_any_size_are_lists_of_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |d: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                d: {d}\n      responses:\n        '200': {{description: ok}}\n"
+        )
+    };
+    let load_d = |name: &str, d: &str| load(&DiskFetch, &write(tmp.path(), name, &spec(d))).unwrap();
+    // A one-branch type-only oneOf is that type: no change against `type: string`.
+    let single = load_d("single.yaml", "{oneOf: [{type: string}]}");
+    let plain = load_d("plain.yaml", "{type: string}");
+    assert!(diff::diff(&plain, &single, &diff::Options::default()).is_empty());
+    // Dropping a branch narrows the list of types; it does not "add a oneOf".
+    let two = load_d("two.yaml", "{oneOf: [{type: string}, {type: integer}]}");
+    let ids: Vec<String> = diff::diff(&two, &single, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
+    assert_eq!(ids, ["request-property-list-of-types-narrowed"]);
+}
