@@ -183,6 +183,13 @@ fn invalid_schemas_are_42201_with_the_parser_position() {
     assert_eq!((status, error_code(&answer)), (422, 42201));
     assert!(answer["message"].as_str().unwrap().contains("p.proto:3:"), "{answer}");
 
+    // Descriptor form: bad base64, and base64 that is no FileDescriptorProto.
+    for (text, says) in [("abc", "neither .proto source nor a base64"), ("/////w==", "invalid FileDescriptorProto")] {
+        let (status, answer) = api.post("/subjects/p/versions", &json!({"schemaType": "PROTOBUF", "schema": text}));
+        assert_eq!((status, error_code(&answer)), (422, 42201));
+        assert!(answer["message"].as_str().unwrap().contains(says), "{answer}");
+    }
+
     let json_schema = json!({"schemaType": "JSON", "schema": "{\"type\": 12}"});
     let (status, answer) = api.post("/subjects/j/versions", &json_schema);
     assert_eq!((status, error_code(&answer)), (422, 42201), "{answer}");

@@ -1,7 +1,8 @@
 //! A third-party client against the server: Confluent's own Python client (PyPI
 //! `confluent-kafka`) runs `tests/python/confluent_client.py` — register, lookup, latest,
 //! compatibility for AVRO, JSON and PROTOBUF (with a reference), a 409 refusal, config,
-//! deletion, and serializer round trips.
+//! deletion, and serializer round trips; and `tests/python/protobuf_descriptors.py` — the
+//! Protobuf serializer registering schemas (and their imports) in descriptor form.
 
 mod common;
 
@@ -31,11 +32,12 @@ fn require_client() {
     }
 }
 
-fn run_script(url: &str, credentials: Option<&str>) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/confluent_client.py");
+/// Runs `tests/python/{script}` against `url`; it must end with a line `OK ...`.
+fn run_script(script: &str, url: &str, credentials: Option<&str>) {
+    let script = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
     let started = Instant::now();
     let mut command = Command::new(python());
-    command.arg(script).arg(url);
+    command.arg(&script).arg(url);
     if let Some(c) = credentials {
         command.arg(c);
     }
@@ -54,12 +56,19 @@ fn run_script(url: &str, credentials: Option<&str>) {
 fn confluent_python_client() {
     require_client();
     let t = TestServer::start();
-    run_script(&t.server.url(), None);
+    run_script("confluent_client.py", &t.server.url(), None);
 }
 
 #[test]
 fn confluent_python_client_with_basic_auth() {
     require_client();
     let t = TestServer::start_with(|c| c.basic_auth = Some(("ci".into(), "pa:ss".into())));
-    run_script(&t.server.url(), Some("ci:pa:ss"));
+    run_script("confluent_client.py", &t.server.url(), Some("ci:pa:ss"));
+}
+
+#[test]
+fn confluent_protobuf_serializer_registers_descriptors() {
+    require_client();
+    let t = TestServer::start();
+    run_script("protobuf_descriptors.py", &t.server.url(), None);
 }

@@ -7,6 +7,7 @@
 
 mod api_error;
 mod db;
+mod descriptor;
 mod middleware;
 mod registry;
 mod routes;

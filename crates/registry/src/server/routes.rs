@@ -217,7 +217,9 @@ async fn get_version(
     let q = Params::parse(q);
     run(app, move |r| {
         let spec = VersionSpec::parse(&version)?;
-        Ok(Reply::Json(version_json(&r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?)))
+        let mut found = r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?;
+        found.schema = r.in_format(found.schema, q.text("format"))?;
+        Ok(Reply::Json(version_json(&found)))
     })
     .await
 }
@@ -230,7 +232,8 @@ async fn get_version_schema(
     let q = Params::parse(q);
     run(app, move |r| {
         let spec = VersionSpec::parse(&version)?;
-        Ok(Reply::Raw(r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?.schema.text))
+        let found = r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?;
+        Ok(Reply::Raw(r.in_format(found.schema, q.text("format"))?.text))
     })
     .await
 }
@@ -293,12 +296,18 @@ async fn schema_types() -> Response {
     respond(Ok(Reply::Json(json!(SchemaType::ALL.iter().map(|t| t.name()).collect::<Vec<_>>()))))
 }
 
-async fn schema_by_id(State(app): State<App>, Path(id): Path<String>) -> Response {
-    run(app, move |r| Ok(Reply::Json(schema_json(&r.schema_by_id(schema_id(&id)?)?, serde_json::Map::new())))).await
+async fn schema_by_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
+    let q = Params::parse(q);
+    run(app, move |r| {
+        let schema = r.in_format(r.schema_by_id(schema_id(&id)?)?, q.text("format"))?;
+        Ok(Reply::Json(schema_json(&schema, serde_json::Map::new())))
+    })
+    .await
 }
 
-async fn schema_text_by_id(State(app): State<App>, Path(id): Path<String>) -> Response {
-    run(app, move |r| Ok(Reply::Raw(r.schema_by_id(schema_id(&id)?)?.text))).await
+async fn schema_text_by_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
+    let q = Params::parse(q);
+    run(app, move |r| Ok(Reply::Raw(r.in_format(r.schema_by_id(schema_id(&id)?)?, q.text("format"))?.text))).await
 }
 
 async fn versions_of_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {

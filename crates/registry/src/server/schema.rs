@@ -2,9 +2,13 @@
 //! decides whether two registrations are the same schema), parsing with references, and
 //! compatibility checks between two versions with Confluent's message format.
 
+use std::borrow::Cow;
+
 use schemagate_core::compat::{CompatEngine, CompatLevel, CompatMessage, check_level};
 use schemagate_core::{SourceFile, SourceSet};
 use serde::{Deserialize, Serialize};
+
+use super::descriptor;
 
 /// The schema formats the registry accepts (`schemaType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +162,36 @@ fn normalize_proto(text: &str) -> String {
     out
 }
 
+/// The schema text the registry works with: Protobuf schemas in Confluent's descriptor form
+/// (the standard base64 of a serialized `FileDescriptorProto`, as its serializers register
+/// them) become equivalent `.proto` source; anything else is kept as it is. A text made only
+/// of base64 characters is taken for a descriptor, since `.proto` source always holds spaces
+/// or punctuation outside that alphabet.
+pub fn schema_text(schema_type: SchemaType, text: &str) -> Result<Cow<'_, str>, String> {
+    use base64::Engine as _;
+    let trimmed = text.trim();
+    let base64_alphabet = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    if schema_type != SchemaType::Protobuf || trimmed.is_empty() || !trimmed.chars().all(base64_alphabet) {
+        return Ok(Cow::Borrowed(text));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(trimmed)
+        .map_err(|e| format!("neither .proto source nor a base64 FileDescriptorProto: {e}"))?;
+    descriptor::descriptor_to_proto(&bytes).map(Cow::Owned)
+}
+
+/// A Protobuf schema in Confluent's descriptor form (`?format=serialized`): the standard
+/// base64 of the `FileDescriptorProto` of `text` parsed with its dependencies.
+pub fn serialized_descriptor(text: &str, dependencies: &[(String, String)]) -> Result<String, String> {
+    use base64::Engine as _;
+    use prost::Message as _;
+    let Parsed::Protobuf(schema) = parse("schema", SchemaType::Protobuf, text, dependencies)? else {
+        return Err("not a Protobuf schema".to_string());
+    };
+    let file = descriptor::proto_to_descriptor(&schema.main)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec()))
+}
+
 /// A schema parsed by its format's engine, ready for compatibility checks.
 pub enum Parsed {
     Avro(schemagate_avro::AvroSchema),
@@ -271,6 +305,40 @@ mod tests {
             identity(SchemaType::Protobuf, text, std::slice::from_ref(&r)).unwrap(),
             identity(SchemaType::Protobuf, text, &[Reference { version: 2, ..r }]).unwrap()
         );
+    }
+
+    #[test]
+    fn protobuf_descriptors_become_proto_source() {
+        use base64::Engine as _;
+        use prost::Message as _;
+        let file = prost_types::FileDescriptorProto {
+            name: Some("a.proto".into()),
+            package: Some("a".into()),
+            syntax: Some("proto3".into()),
+            message_type: vec![prost_types::DescriptorProto { name: Some("A".into()), ..Default::default() }],
+            ..Default::default()
+        };
+        let encoded = base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec());
+        let text = schema_text(SchemaType::Protobuf, &encoded).unwrap();
+        assert_eq!(text, "syntax = \"proto3\";\npackage a;\nmessage A {\n}\n");
+        assert_eq!(schema_text(SchemaType::Protobuf, &format!("{encoded}\n")).unwrap(), text);
+        assert_eq!(
+            identity(SchemaType::Protobuf, &text, &[]).unwrap(),
+            identity(SchemaType::Protobuf, &schema_text(SchemaType::Protobuf, &encoded).unwrap(), &[]).unwrap()
+        );
+        let source = "syntax = \"proto3\"; message A {}";
+        assert!(matches!(schema_text(SchemaType::Protobuf, source).unwrap(), Cow::Borrowed(s) if s == source));
+        assert!(matches!(schema_text(SchemaType::Avro, &encoded).unwrap(), Cow::Borrowed(_)));
+        let served = serialized_descriptor(&text, &[]).unwrap();
+        assert_eq!(schema_text(SchemaType::Protobuf, &served).unwrap(), text);
+    }
+
+    #[test]
+    fn malformed_descriptors_are_errors() {
+        let e = schema_text(SchemaType::Protobuf, "abc").unwrap_err();
+        assert!(e.starts_with("neither .proto source nor a base64 FileDescriptorProto"), "{e}");
+        let e = schema_text(SchemaType::Protobuf, "/////w==").unwrap_err();
+        assert!(e.starts_with("invalid FileDescriptorProto"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Queries the operations share: version rows, schema rows, references, compatibility.
 
+use std::borrow::Cow;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 use schemagate_core::compat::CompatLevel;
 
@@ -9,8 +11,9 @@ use super::{
 use crate::server::api_error::ApiError;
 use crate::server::schema::{self, Parsed, Reference, SchemaType};
 
-/// The schema text and type of a request; an empty schema is invalid.
-pub(super) fn schema_of(request: &SchemaRequest) -> Result<(SchemaType, &str), ApiError> {
+/// The schema text and type of a request; an empty schema is invalid. A Protobuf schema in
+/// descriptor form comes back as `.proto` source (see [`schema::schema_text`]).
+pub(super) fn schema_of(request: &SchemaRequest) -> Result<(SchemaType, Cow<'_, str>), ApiError> {
     let schema_type = match &request.schema_type {
         None => SchemaType::Avro,
         Some(name) => SchemaType::parse(name).ok_or_else(|| {
@@ -18,7 +21,11 @@ pub(super) fn schema_of(request: &SchemaRequest) -> Result<(SchemaType, &str), A
         })?,
     };
     match request.schema.as_deref() {
-        Some(text) if !text.trim().is_empty() => Ok((schema_type, text)),
+        Some(text) if !text.trim().is_empty() => {
+            let text = schema::schema_text(schema_type, text)
+                .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {e}")))?;
+            Ok((schema_type, text))
+        }
         _ => Err(ApiError::invalid_schema("Empty schema")),
     }
 }

@@ -70,6 +70,7 @@ impl Registry {
         self.ensure_writable()?;
         validate_subject(subject)?;
         let (schema_type, text) = schema_of(request)?;
+        let text = text.as_ref();
         self.db.write(|tx| {
             let mode = effective_mode(tx, subject)?;
             if mode.read_only() {
@@ -138,6 +139,7 @@ impl Registry {
     /// `POST /subjects/{s}`: the version of the subject holding this schema.
     pub fn lookup(&self, subject: &str, request: &SchemaRequest, deleted: bool) -> Result<SubjectVersion, ApiError> {
         let (schema_type, text) = schema_of(request)?;
+        let text = text.as_ref();
         self.db.read(|tx| {
             let filter = if deleted { Filter::All } else { Filter::Live };
             let rows: Vec<VersionRow> =
@@ -243,6 +245,19 @@ impl Registry {
         })
     }
 
+    /// `schema` as `?format=` asks: `serialized` turns a Protobuf schema into the base64 of its
+    /// `FileDescriptorProto`, as Confluent's Protobuf deserializers read it; any other format
+    /// (or schema type) leaves it as stored.
+    pub fn in_format(&self, mut schema: StoredSchema, format: &str) -> Result<StoredSchema, ApiError> {
+        if format != "serialized" || schema.schema_type != schema::SchemaType::Protobuf {
+            return Ok(schema);
+        }
+        let dependencies = self.db.read(|tx| dependencies(tx, &schema.references))?;
+        schema.text = schema::serialized_descriptor(&schema.text, &dependencies)
+            .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {e}")))?;
+        Ok(schema)
+    }
+
     /// `GET /schemas/ids/{id}/versions`: the (subject, version) pairs using the schema.
     pub fn versions_of_id(&self, id: i64, filter: Filter) -> Result<Vec<(String, i64)>, ApiError> {
         self.db.read(|tx| {
@@ -308,6 +323,7 @@ impl Registry {
         request: &SchemaRequest,
     ) -> Result<Vec<String>, ApiError> {
         let (schema_type, text) = schema_of(request)?;
+        let text = text.as_ref();
         self.db.read(|tx| {
             let rows: Vec<VersionRow> = version_rows(tx, subject)?.into_iter().filter(|r| !r.deleted).collect();
             let against: Vec<VersionRow> = match spec {
