@@ -720,7 +720,17 @@ impl Parser {
 
     fn rpc_type(&mut self) -> R<(String, Span, bool)> {
         self.expect_sym('(')?;
-        let streaming = self.is_ident("stream") && !matches!(self.peek_tok_at(1), Some(Tok::Sym(')' | '.')));
+        // `stream` is the keyword unless it is itself the type: `(stream)` or `(stream.pkg.T)`
+        // written without a space; `stream .pkg.T` streams a fully-qualified type.
+        let adjacent = |a: Option<&Span>, b: Option<&Span>| matches!((a, b), (Some(a), Some(b)) if a.end_line == b.start_line && a.end_col == b.start_col);
+        let type_named_stream = match self.peek_tok_at(1) {
+            Some(Tok::Sym(')')) => true,
+            Some(Tok::Sym('.')) => {
+                adjacent(self.toks.get(self.pos).map(|t| &t.span), self.toks.get(self.pos + 1).map(|t| &t.span))
+            }
+            _ => false,
+        };
+        let streaming = self.is_ident("stream") && !type_named_stream;
         if streaming {
             self.pos += 1;
         }
@@ -800,6 +810,17 @@ mod tests {
         assert_eq!(name.options[0].span, Span { start_line: 4, start_col: 20, end_line: 4, end_col: 35 });
         assert!(m.fields[1].is_map);
         assert_eq!(m.messages[0].name, "TagsEntry");
+    }
+
+    #[test]
+    fn stream_keyword_versus_a_package_named_stream() {
+        let src = "syntax = \"proto3\";\npackage a;\nmessage B {}\nservice S {\n  rpc M(stream .a.B) returns (stream.a.B);\n  rpc N(stream) returns (stream stream);\n}\n";
+        let f = parse_file("x.proto", src).unwrap();
+        let (m, n) = (&f.services[0].methods[0], &f.services[0].methods[1]);
+        assert_eq!((m.client_streaming, m.input_type.as_str()), (true, ".a.B"));
+        assert_eq!((m.server_streaming, m.output_type.as_str()), (false, "stream.a.B"));
+        assert_eq!((n.client_streaming, n.input_type.as_str()), (false, "stream"));
+        assert_eq!((n.server_streaming, n.output_type.as_str()), (true, "stream"));
     }
 
     #[test]

@@ -400,15 +400,9 @@ impl Printer {
     }
 }
 
-/// An rpc argument. The workspace parser reads `stream .a.B` as the type `stream.a.B`, so a
-/// streamed type loses its leading dot; it still resolves to the same type unless a nested
-/// symbol shadows its first component.
+/// An rpc argument: the fully-qualified type, after `stream ` when streamed.
 fn rpc_type(streaming: bool, type_name: &str) -> String {
-    if streaming {
-        format!("stream {}", type_name.strip_prefix('.').unwrap_or(type_name))
-    } else {
-        type_name.to_string()
-    }
+    if streaming { format!("stream {type_name}") } else { type_name.to_string() }
 }
 
 fn is_map_entry(message: &DescriptorProto) -> bool {
@@ -743,7 +737,7 @@ mod tests {
             "  reserved 10, 20 to 29;",
             "  reserved \"old\";",
             "  rpc Get(.shop.Order) returns (.shop.Order);",
-            "  rpc Watch(.shop.Order) returns (stream shop.Order);",
+            "  rpc Watch(.shop.Order) returns (stream .shop.Order);",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");
         }
