@@ -4,6 +4,7 @@
 
 mod enums;
 mod fields;
+pub use fields::default_json_name;
 pub(crate) mod files;
 mod messages;
 mod packages;

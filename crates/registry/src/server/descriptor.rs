@@ -59,23 +59,6 @@ fn quoted(text: &str) -> String {
     out
 }
 
-/// protoc's default JSON name: underscores dropped, the letter after one upper-cased.
-fn default_json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The `.proto` keyword of a scalar type (`TYPE_SINT32` is `sint32`).
 fn scalar_name(t: Type) -> Option<String> {
     match t {
@@ -311,7 +294,7 @@ impl Printer {
             options.push(format!("default = {value}"));
         }
         if let Some(json_name) = &field.json_name
-            && *json_name != default_json_name(field.name())
+            && *json_name != schemagate_protobuf::rules::default_json_name(field.name())
         {
             options.push(format!("json_name = {}", quoted(json_name)));
         }
@@ -839,7 +822,7 @@ mod tests {
 
     #[test]
     fn json_name_is_printed_only_when_not_the_default() {
-        assert_eq!(default_json_name("order_id"), "orderId");
-        assert_eq!(default_json_name("a__b_c"), "aBC");
+        assert_eq!(schemagate_protobuf::rules::default_json_name("order_id"), "orderId");
+        assert_eq!(schemagate_protobuf::rules::default_json_name("a__b_c"), "aBC");
     }
 }
