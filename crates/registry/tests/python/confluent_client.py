@@ -14,16 +14,8 @@ import sys
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-CHECKS = 0
+from checks import check, summary
 
-
-def check(condition, what, detail=""):
-    global CHECKS
-    if not condition:
-        print(f"FAIL: {what} {detail}", flush=True)
-        sys.exit(1)
-    CHECKS += 1
-    print(f"ok: {what}", flush=True)
 
 
 def expect_error(call, status, what):
@@ -153,7 +145,7 @@ def main():
         data = JSONSerializer(schema, client)({"sku": "B-2"}, jctx)
         check(JSONDeserializer(schema, schema_registry_client=fresh)(data, jctx) == {"sku": "B-2"}, "JSON Schema serializer round trip")
 
-    print(f"OK {CHECKS} checks", flush=True)
+    summary()
 
 
 if __name__ == "__main__":
