@@ -10,7 +10,18 @@ pub(super) fn compare_arrays(ctx: &mut Ctx<'_>, original: S<'_>, o: &ArrayKind, 
         compare(ctx, o.all_items.map(|id| original.at(id)), u.all_items.map(|id| update.at(id)))
     });
     positional(ctx, original, o, update, u);
-    additional(ctx, original, o, update, u);
+    super::additional(
+        ctx,
+        "additionalItems",
+        (original, super::Additional { permits: o.permits_additional, schema: o.additional_schema }),
+        (update, super::Additional { permits: u.permits_additional, schema: u.additional_schema }),
+        super::AdditionalKinds {
+            added: DiffKind::ADDITIONAL_ITEMS_ADDED,
+            removed: DiffKind::ADDITIONAL_ITEMS_REMOVED,
+            narrowed: DiffKind::ADDITIONAL_ITEMS_NARROWED,
+            extended: DiffKind::ADDITIONAL_ITEMS_EXTENDED,
+        },
+    );
     {
         use DiffKind::*;
         unevaluated_change(
@@ -107,24 +118,6 @@ fn positional(ctx: &mut Ctx<'_>, original: S<'_>, o: &ArrayKind, update: S<'_>, 
             }
         });
     }
-}
-
-fn additional(ctx: &mut Ctx<'_>, original: S<'_>, o: &ArrayKind, update: S<'_>, u: &ArrayKind) {
-    ctx.in_path("additionalItems", |ctx| {
-        if o.permits_additional != u.permits_additional {
-            ctx.add(if o.permits_additional {
-                DiffKind::ADDITIONAL_ITEMS_REMOVED
-            } else {
-                DiffKind::ADDITIONAL_ITEMS_ADDED
-            });
-        } else {
-            match (o.additional_schema, u.additional_schema) {
-                (None, Some(_)) => ctx.add(DiffKind::ADDITIONAL_ITEMS_NARROWED),
-                (Some(_), None) => ctx.add(DiffKind::ADDITIONAL_ITEMS_EXTENDED),
-                (a, b) => compare(ctx, a.map(|id| original.at(id)), b.map(|id| update.at(id))),
-            }
-        }
-    });
 }
 
 /// `unevaluatedItems` / `unevaluatedProperties`: `kinds` are the added, removed, extended and

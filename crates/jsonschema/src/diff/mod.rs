@@ -146,6 +146,41 @@ pub(crate) fn compare(ctx: &mut Ctx<'_>, original: Option<S<'_>>, update: Option
     limits.depth.set(limits.depth.get() - 1);
 }
 
+/// Extra content of a closed or open model (`additionalItems`, `additionalProperties`): whether
+/// it is permitted at all, then the schema it must match.
+pub(crate) struct Additional {
+    pub permits: bool,
+    pub schema: Option<NodeId>,
+}
+
+/// The change kinds of one keyword: permitted/forbidden, then schema narrowed/extended.
+pub(crate) struct AdditionalKinds {
+    pub added: DiffKind,
+    pub removed: DiffKind,
+    pub narrowed: DiffKind,
+    pub extended: DiffKind,
+}
+
+pub(crate) fn additional(
+    ctx: &mut Ctx<'_>,
+    keyword: &str,
+    (original, o): (S<'_>, Additional),
+    (update, u): (S<'_>, Additional),
+    kinds: AdditionalKinds,
+) {
+    ctx.in_path(keyword, |ctx| {
+        if o.permits != u.permits {
+            ctx.add(if u.permits { kinds.added } else { kinds.removed });
+        } else {
+            match (o.schema, u.schema) {
+                (None, Some(_)) => ctx.add(kinds.narrowed),
+                (Some(_), None) => ctx.add(kinds.extended),
+                (a, b) => compare(ctx, a.map(|id| original.at(id)), b.map(|id| update.at(id))),
+            }
+        }
+    });
+}
+
 fn compare_normalized(ctx: &mut Ctx<'_>, original: S<'_>, update: S<'_>) {
     use crate::model::Criterion::{AllOf, AnyOf, OneOf};
     match (subschemas(original), subschemas(update)) {

@@ -11,7 +11,18 @@ pub(super) fn compare_objects(ctx: &mut Ctx<'_>, original: S<'_>, o: &ObjectKind
     required(ctx, update, o, u);
     properties(ctx, original, o, update, u);
     dependencies(ctx, original, o, update, u);
-    additional(ctx, original, o, update, u);
+    super::additional(
+        ctx,
+        "additionalProperties",
+        (original, super::Additional { permits: o.permits_additional, schema: o.additional_schema }),
+        (update, super::Additional { permits: u.permits_additional, schema: u.additional_schema }),
+        super::AdditionalKinds {
+            added: DiffKind::ADDITIONAL_PROPERTIES_ADDED,
+            removed: DiffKind::ADDITIONAL_PROPERTIES_REMOVED,
+            narrowed: DiffKind::ADDITIONAL_PROPERTIES_NARROWED,
+            extended: DiffKind::ADDITIONAL_PROPERTIES_EXTENDED,
+        },
+    );
     unevaluated(ctx, original, o.unevaluated, update, u.unevaluated);
     sizes(ctx, o, u);
 }
@@ -178,24 +189,6 @@ fn dependencies(ctx: &mut Ctx<'_>, original: S<'_>, o: &ObjectKind, update: S<'_
                 (None, Some(_)) => ctx.add(DiffKind::DEPENDENCY_SCHEMA_ADDED),
                 (Some(a), Some(b)) => compare(ctx, Some(original.at(*a)), Some(update.at(*b))),
             });
-        }
-    });
-}
-
-fn additional(ctx: &mut Ctx<'_>, original: S<'_>, o: &ObjectKind, update: S<'_>, u: &ObjectKind) {
-    ctx.in_path("additionalProperties", |ctx| {
-        if o.permits_additional != u.permits_additional {
-            ctx.add(if u.permits_additional {
-                DiffKind::ADDITIONAL_PROPERTIES_ADDED
-            } else {
-                DiffKind::ADDITIONAL_PROPERTIES_REMOVED
-            });
-        } else {
-            match (o.additional_schema, u.additional_schema) {
-                (None, Some(_)) => ctx.add(DiffKind::ADDITIONAL_PROPERTIES_NARROWED),
-                (Some(_), None) => ctx.add(DiffKind::ADDITIONAL_PROPERTIES_EXTENDED),
-                (a, b) => compare(ctx, a.map(|id| original.at(id)), b.map(|id| update.at(id))),
-            }
         }
     });
 }
