@@ -53,10 +53,10 @@ pub fn router(registry: Arc<Registry>, basic_auth: Option<(String, String)>) -> 
         .route("/schemas/ids/{id}/subjects", get(subjects_of_id))
         .route("/compatibility/subjects/{subject}/versions", post(compatibility_all))
         .route("/compatibility/subjects/{subject}/versions/{version}", post(compatibility_one))
-        .route("/config", get(get_global_config).put(put_global_config).delete(delete_global_config))
-        .route("/config/{subject}", get(get_config).put(put_config).delete(delete_config))
-        .route("/mode", get(get_global_mode).put(put_global_mode).delete(delete_global_mode))
-        .route("/mode/{subject}", get(get_mode).put(put_mode).delete(delete_mode))
+        .route("/config", get(config_get).put(config_put).delete(config_delete))
+        .route("/config/{subject}", get(config_get).put(config_put).delete(config_delete))
+        .route("/mode", get(mode_get).put(mode_put).delete(mode_delete))
+        .route("/mode/{subject}", get(mode_get).put(mode_put).delete(mode_delete))
         .route("/contexts", get(contexts))
         .fallback(not_found)
         .with_state(app)
@@ -389,100 +389,57 @@ struct ModeRequest {
     mode: Option<String>,
 }
 
-async fn config_get(app: App, subject: Option<String>, q: Params) -> Response {
+// `/config` and `/mode` act on the global setting, `/config/{subject}` and `/mode/{subject}`
+// on one subject's: the same handlers serve both routes.
+type Subject = Option<Path<String>>;
+
+fn subject_of(subject: Subject) -> Option<String> {
+    subject.map(|Path(s)| normalize_subject(&s))
+}
+
+async fn config_get(State(app): State<App>, subject: Subject, RawQuery(q): RawQuery) -> Response {
+    let (subject, q) = (subject_of(subject), Params::parse(q));
     run(app, move |r| {
-        let subject = subject.map(|s| normalize_subject(&s));
         let level = r.config(subject.as_deref(), q.flag("defaultToGlobal"))?;
         Ok(Reply::Json(json!({"compatibilityLevel": level.name()})))
     })
     .await
 }
 
-async fn config_put(app: App, subject: Option<String>, bytes: Bytes) -> Response {
+async fn config_put(State(app): State<App>, subject: Subject, bytes: Bytes) -> Response {
+    let subject = subject_of(subject);
     run(app, move |r| {
         let request: ConfigRequest = body(&bytes)?;
         let level = request.compatibility.or(request.compatibility_level).unwrap_or_default();
-        let subject = subject.map(|s| normalize_subject(&s));
         Ok(Reply::Json(json!({"compatibility": r.set_config(subject.as_deref(), &level)?.name()})))
     })
     .await
 }
 
-async fn config_delete(app: App, subject: Option<String>) -> Response {
-    run(app, move |r| {
-        let subject = subject.map(|s| normalize_subject(&s));
-        Ok(Reply::Json(json!({"compatibilityLevel": r.delete_config(subject.as_deref())?.name()})))
-    })
-    .await
+async fn config_delete(State(app): State<App>, subject: Subject) -> Response {
+    let subject = subject_of(subject);
+    run(app, move |r| Ok(Reply::Json(json!({"compatibilityLevel": r.delete_config(subject.as_deref())?.name()})))).await
 }
 
-async fn get_global_config(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
-    config_get(app, None, Params::parse(q)).await
-}
-async fn put_global_config(State(app): State<App>, bytes: Bytes) -> Response {
-    config_put(app, None, bytes).await
-}
-async fn delete_global_config(State(app): State<App>) -> Response {
-    config_delete(app, None).await
-}
-async fn get_config(State(app): State<App>, Path(subject): Path<String>, RawQuery(q): RawQuery) -> Response {
-    config_get(app, Some(subject), Params::parse(q)).await
-}
-async fn put_config(State(app): State<App>, Path(subject): Path<String>, bytes: Bytes) -> Response {
-    config_put(app, Some(subject), bytes).await
-}
-async fn delete_config(State(app): State<App>, Path(subject): Path<String>) -> Response {
-    config_delete(app, Some(subject)).await
+async fn mode_get(State(app): State<App>, subject: Subject, RawQuery(q): RawQuery) -> Response {
+    let (subject, q) = (subject_of(subject), Params::parse(q));
+    run(app, move |r| Ok(Reply::Json(json!({"mode": r.mode(subject.as_deref(), q.flag("defaultToGlobal"))?.name()}))))
+        .await
 }
 
-async fn mode_get(app: App, subject: Option<String>, q: Params) -> Response {
-    run(app, move |r| {
-        let subject = subject.map(|s| normalize_subject(&s));
-        Ok(Reply::Json(json!({"mode": r.mode(subject.as_deref(), q.flag("defaultToGlobal"))?.name()})))
-    })
-    .await
-}
-
-async fn mode_put(app: App, subject: Option<String>, q: Params, bytes: Bytes) -> Response {
+async fn mode_put(State(app): State<App>, subject: Subject, RawQuery(q): RawQuery, bytes: Bytes) -> Response {
+    let (subject, q) = (subject_of(subject), Params::parse(q));
     run(app, move |r| {
         let request: ModeRequest = body(&bytes)?;
-        let subject = subject.map(|s| normalize_subject(&s));
         let mode = r.set_mode(subject.as_deref(), &request.mode.unwrap_or_default(), q.flag("force"))?;
         Ok(Reply::Json(json!({"mode": mode.name()})))
     })
     .await
 }
 
-async fn mode_delete(app: App, subject: Option<String>) -> Response {
-    run(app, move |r| {
-        let subject = subject.map(|s| normalize_subject(&s));
-        Ok(Reply::Json(json!({"mode": r.delete_mode(subject.as_deref())?.name()})))
-    })
-    .await
-}
-
-async fn get_global_mode(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
-    mode_get(app, None, Params::parse(q)).await
-}
-async fn put_global_mode(State(app): State<App>, RawQuery(q): RawQuery, bytes: Bytes) -> Response {
-    mode_put(app, None, Params::parse(q), bytes).await
-}
-async fn delete_global_mode(State(app): State<App>) -> Response {
-    mode_delete(app, None).await
-}
-async fn get_mode(State(app): State<App>, Path(subject): Path<String>, RawQuery(q): RawQuery) -> Response {
-    mode_get(app, Some(subject), Params::parse(q)).await
-}
-async fn put_mode(
-    State(app): State<App>,
-    Path(subject): Path<String>,
-    RawQuery(q): RawQuery,
-    bytes: Bytes,
-) -> Response {
-    mode_put(app, Some(subject), Params::parse(q), bytes).await
-}
-async fn delete_mode(State(app): State<App>, Path(subject): Path<String>) -> Response {
-    mode_delete(app, Some(subject)).await
+async fn mode_delete(State(app): State<App>, subject: Subject) -> Response {
+    let subject = subject_of(subject);
+    run(app, move |r| Ok(Reply::Json(json!({"mode": r.delete_mode(subject.as_deref())?.name()})))).await
 }
 
 async fn contexts(State(app): State<App>) -> Response {
