@@ -2,7 +2,7 @@
 //! partially open content models, additional and unevaluated items, size bounds
 //! (the registry's `ArraySchemaDiff`).
 
-use super::{Ctx, DiffKind, S, compare};
+use super::{Ctx, DiffKind, S, bound, compare};
 use crate::model::{ArrayKind, Kind, NodeId};
 
 pub(super) fn compare_arrays(ctx: &mut Ctx<'_>, original: S<'_>, o: &ArrayKind, update: S<'_>, u: &ArrayKind) {
@@ -145,36 +145,26 @@ pub(super) fn unevaluated_change(
 
 fn attributes(ctx: &mut Ctx<'_>, o: &ArrayKind, u: &ArrayKind) {
     use DiffKind::*;
-    let bound = |ctx: &mut Ctx<'_>, keyword: &str, a: Option<i64>, b: Option<i64>, kinds: [DiffKind; 4]| {
-        let kind = match (a, b) {
-            (None, Some(_)) => kinds[0],
-            (Some(_), None) => kinds[1],
-            (Some(a), Some(b)) if a < b => kinds[2],
-            (Some(a), Some(b)) if a > b => kinds[3],
-            _ => return,
-        };
-        ctx.add_at(keyword, kind);
-    };
     bound(
         ctx,
         "maxItems",
         o.max_items,
         u.max_items,
-        [MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED],
+        (MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED),
     );
     bound(
         ctx,
         "minItems",
         o.min_items,
         u.min_items,
-        [MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED],
+        (MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED),
     );
     if o.unique_items != u.unique_items {
         ctx.add_at("uniqueItems", if o.unique_items { UNIQUE_ITEMS_REMOVED } else { UNIQUE_ITEMS_ADDED });
     }
     let int = |v: Option<f64>| v.map(|f| f.trunc() as i64);
-    let max = [MAX_CONTAINS_ADDED, MAX_CONTAINS_REMOVED, MAX_CONTAINS_INCREASED, MAX_CONTAINS_DECREASED];
+    let max = (MAX_CONTAINS_ADDED, MAX_CONTAINS_REMOVED, MAX_CONTAINS_INCREASED, MAX_CONTAINS_DECREASED);
     bound(ctx, "maxContains", int(o.max_contains), int(u.max_contains), max);
-    let min = [MIN_CONTAINS_ADDED, MIN_CONTAINS_REMOVED, MIN_CONTAINS_INCREASED, MIN_CONTAINS_DECREASED];
+    let min = (MIN_CONTAINS_ADDED, MIN_CONTAINS_REMOVED, MIN_CONTAINS_INCREASED, MIN_CONTAINS_DECREASED);
     bound(ctx, "minContains", int(o.min_contains), int(u.min_contains), min);
 }

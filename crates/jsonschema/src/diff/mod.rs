@@ -146,6 +146,26 @@ pub(crate) fn compare(ctx: &mut Ctx<'_>, original: Option<S<'_>>, update: Option
     limits.depth.set(limits.depth.get() - 1);
 }
 
+/// How a bound moved: `(added, removed, increased, decreased)` picks the difference.
+pub(crate) type BoundKinds = (DiffKind, DiffKind, DiffKind, DiffKind);
+
+pub(crate) fn bound<T: PartialOrd + PartialEq + Copy>(
+    ctx: &mut Ctx<'_>,
+    keyword: &str,
+    original: Option<T>,
+    update: Option<T>,
+    (added, removed, increased, decreased): BoundKinds,
+) {
+    match (original, update) {
+        (None, None) => {}
+        (None, Some(_)) => ctx.add_at(keyword, added),
+        (Some(_), None) => ctx.add_at(keyword, removed),
+        (Some(o), Some(u)) if o < u => ctx.add_at(keyword, increased),
+        (Some(o), Some(u)) if o > u => ctx.add_at(keyword, decreased),
+        _ => {}
+    }
+}
+
 /// Extra content of a closed or open model (`additionalItems`, `additionalProperties`): whether
 /// it is permitted at all, then the schema it must match.
 pub(crate) struct Additional {

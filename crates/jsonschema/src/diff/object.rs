@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::{Ctx, DiffKind, S, compare};
+use super::{Ctx, DiffKind, S, bound, compare};
 use crate::model::{Kind, NodeId, ObjectKind};
 
 pub(super) fn compare_objects(ctx: &mut Ctx<'_>, original: S<'_>, o: &ObjectKind, update: S<'_>, u: &ObjectKind) {
@@ -212,18 +212,8 @@ fn unevaluated(ctx: &mut Ctx<'_>, original: S<'_>, o: Option<NodeId>, update: S<
 
 fn sizes(ctx: &mut Ctx<'_>, o: &ObjectKind, u: &ObjectKind) {
     use DiffKind::*;
-    let bound = |ctx: &mut Ctx<'_>, keyword: &str, a: Option<i64>, b: Option<i64>, kinds: [DiffKind; 4]| {
-        let kind = match (a, b) {
-            (None, Some(_)) => kinds[0],
-            (Some(_), None) => kinds[1],
-            (Some(a), Some(b)) if a < b => kinds[2],
-            (Some(a), Some(b)) if a > b => kinds[3],
-            _ => return,
-        };
-        ctx.add_at(keyword, kind);
-    };
-    let max = [MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED, MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED];
+    let max = (MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED, MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED);
     bound(ctx, "maxProperties", o.max_properties, u.max_properties, max);
-    let min = [MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED, MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED];
+    let min = (MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED, MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED);
     bound(ctx, "minProperties", o.min_properties, u.min_properties, min);
 }

@@ -2,28 +2,8 @@
 
 use serde_json::{Number, Value};
 
-use super::{Ctx, DiffKind, S, compare};
+use super::{Ctx, DiffKind, S, bound, compare};
 use crate::model::{NumberKind, StringKind};
-
-/// How a bound moved: `(added, removed, increased, decreased)` picks the difference.
-type BoundKinds = (DiffKind, DiffKind, DiffKind, DiffKind);
-
-fn bound<T: PartialOrd + PartialEq + Copy>(
-    ctx: &mut Ctx<'_>,
-    keyword: &str,
-    original: Option<T>,
-    update: Option<T>,
-    (added, removed, increased, decreased): BoundKinds,
-) {
-    match (original, update) {
-        (None, None) => {}
-        (None, Some(_)) => ctx.add_at(keyword, added),
-        (Some(_), None) => ctx.add_at(keyword, removed),
-        (Some(o), Some(u)) if o < u => ctx.add_at(keyword, increased),
-        (Some(o), Some(u)) if o > u => ctx.add_at(keyword, decreased),
-        _ => {}
-    }
-}
 
 pub(super) fn string(ctx: &mut Ctx<'_>, original: &StringKind, update: &StringKind) {
     use DiffKind::*;
