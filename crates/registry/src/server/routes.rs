@@ -215,13 +215,7 @@ async fn get_version(
     RawQuery(q): RawQuery,
 ) -> Response {
     let q = Params::parse(q);
-    run(app, move |r| {
-        let spec = VersionSpec::parse(&version)?;
-        let mut found = r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?;
-        found.schema = r.in_format(found.schema, q.text("format"))?;
-        Ok(Reply::Json(version_json(&found)))
-    })
-    .await
+    run(app, move |r| Ok(Reply::Json(version_json(&version_in_format(r, &subject, &version, &q)?)))).await
 }
 
 async fn get_version_schema(
@@ -230,12 +224,15 @@ async fn get_version_schema(
     RawQuery(q): RawQuery,
 ) -> Response {
     let q = Params::parse(q);
-    run(app, move |r| {
-        let spec = VersionSpec::parse(&version)?;
-        let found = r.version(&normalize_subject(&subject), spec, q.flag("deleted"))?;
-        Ok(Reply::Raw(r.in_format(found.schema, q.text("format"))?.text))
-    })
-    .await
+    run(app, move |r| Ok(Reply::Raw(version_in_format(r, &subject, &version, &q)?.schema.text))).await
+}
+
+/// `GET /subjects/{s}/versions/{v}[/schema]`: the version asked for, its schema in the format
+/// asked for (`?format=serialized` gives Protobuf descriptors).
+fn version_in_format(r: &Registry, subject: &str, version: &str, q: &Params) -> Result<SubjectVersion, ApiError> {
+    let mut found = r.version(&normalize_subject(subject), VersionSpec::parse(version)?, q.flag("deleted"))?;
+    found.schema = r.in_format(found.schema, q.text("format"))?;
+    Ok(found)
 }
 
 async fn referenced_by(State(app): State<App>, Path((subject, version)): Path<(String, String)>) -> Response {
