@@ -1,6 +1,6 @@
 //! Subjects, versions and schemas: registration, lookup, deletion, compatibility checks.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::queries::{
     check_against_versions, dependencies, ensure_unreferenced, find_version, insert_schema, load_schema,
@@ -164,11 +164,7 @@ impl Registry {
     pub fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i64>, ApiError> {
         self.ensure_writable()?;
         self.db.write(|tx| {
-            ensure_subject_writable(tx, subject)?;
-            let rows = version_rows(tx, subject)?;
-            if rows.is_empty() {
-                return Err(ApiError::subject_not_found(subject));
-            }
+            let rows = deletable_rows(tx, subject)?;
             if permanent {
                 if rows.iter().any(|r| !r.deleted) {
                     return Err(ApiError::subject_not_soft_deleted(subject));
@@ -197,11 +193,7 @@ impl Registry {
     pub fn delete_version(&self, subject: &str, spec: VersionSpec, permanent: bool) -> Result<i64, ApiError> {
         self.ensure_writable()?;
         self.db.write(|tx| {
-            ensure_subject_writable(tx, subject)?;
-            let rows = version_rows(tx, subject)?;
-            if rows.is_empty() {
-                return Err(ApiError::subject_not_found(subject));
-            }
+            let rows = deletable_rows(tx, subject)?;
             let row = match spec {
                 VersionSpec::Latest if permanent => rows.last(),
                 VersionSpec::Latest => rows.iter().rev().find(|r| !r.deleted),
@@ -341,4 +333,14 @@ impl Registry {
             check_against_versions(tx, subject, level, &parsed, &against)
         })
     }
+}
+
+/// The versions of a subject a deletion may act on: the subject must exist and be writable.
+fn deletable_rows(tx: &Transaction<'_>, subject: &str) -> Result<Vec<VersionRow>, ApiError> {
+    ensure_subject_writable(tx, subject)?;
+    let rows = version_rows(tx, subject)?;
+    if rows.is_empty() {
+        return Err(ApiError::subject_not_found(subject));
+    }
+    Ok(rows)
 }
