@@ -471,17 +471,8 @@ fn registry_subject(
         ));
     }
     // Referenced schemas, by import name, fetched once.
-    let mut refs: std::collections::HashMap<String, SubjectVersion> = std::collections::HashMap::new();
-    let mut todo: Vec<schemagate_registry::client::Reference> =
-        registered.iter().flat_map(|r| r.references.clone()).collect();
-    while let Some(r) = todo.pop() {
-        if refs.contains_key(&r.name) {
-            continue;
-        }
-        let got = client.version(&r.subject, Version::Number(r.version)).map_err(err)?;
-        todo.extend(got.references.clone());
-        refs.insert(r.name.clone(), got);
-    }
+    let refs = crate::registry_cmd::fetch_references(client, registered.iter().flat_map(|r| r.references.clone()))
+        .map_err(err)?;
     // A version's references and theirs, as (import name, text).
     let refs_of = |r: &SubjectVersion| -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use schemagate_registry::client::{
-    Client, ClientError, Compatibility, Reference, Schema, Version, import_paths, register_with_references,
+    Client, ClientError, Compatibility, Reference, Schema, SubjectVersion, Version, import_paths,
+    register_with_references,
 };
 
 use crate::check::{GateConfig, GateError, Subject};
@@ -108,6 +109,25 @@ pub fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -
     client.test_compatibility(&subject.name, Version::Latest, &schema).map_err(err)
 }
 
+/// The registered versions behind `references` and behind theirs, by import name, each fetched
+/// once.
+pub fn fetch_references(
+    client: &Client,
+    references: impl IntoIterator<Item = Reference>,
+) -> Result<HashMap<String, SubjectVersion>, ClientError> {
+    let mut found: HashMap<String, SubjectVersion> = HashMap::new();
+    let mut todo: Vec<Reference> = references.into_iter().collect();
+    while let Some(r) = todo.pop() {
+        if found.contains_key(&r.name) {
+            continue;
+        }
+        let got = client.version(&r.subject, Version::Number(r.version))?;
+        todo.extend(got.references.iter().cloned());
+        found.insert(r.name, got);
+    }
+    Ok(found)
+}
+
 /// What `push` did for a subject.
 pub enum Pushed {
     Registered { id: i64, version: i64 },
@@ -168,16 +188,8 @@ pub fn pull(config: &GateConfig, client: &Client, dir: &Path, out: &mut dyn Writ
         };
         let mut files = vec![(PathBuf::from(&subject.file), latest.schema.clone())];
         let root = import_root(config, subject);
-        let mut todo = latest.references.clone();
-        let mut seen = std::collections::HashSet::new();
-        while let Some(r) = todo.pop() {
-            if !seen.insert(r.name.clone()) {
-                continue;
-            }
-            let got = client.version(&r.subject, Version::Number(r.version)).map_err(|e| err(&r.subject, e))?;
-            todo.extend(got.references.clone());
-            files.push((root.join(&r.name), got.schema));
-        }
+        let refs = fetch_references(client, latest.references.clone()).map_err(|e| err(&subject.name, e))?;
+        files.extend(refs.into_iter().map(|(name, v)| (root.join(name), v.schema)));
         for (path, text) in &files {
             if path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
                 return Err(format!("{}: refusing to write outside --out: {}", subject.name, path.display()));
