@@ -374,7 +374,7 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
                     continue;
                 }
                 if let Some(text) = texts.get(file.as_str()) {
-                    stack.extend(imports_of(text));
+                    stack.extend(schemagate_registry::client::import_paths(text));
                 }
             }
             for f in &set.files {
@@ -392,21 +392,6 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
         }
     }
     Ok(Report::new(findings, files))
-}
-
-/// The files a .proto source imports (`import "x";`, `import public "x";`, `import weak "x";`),
-/// read from the text: enough to follow the import graph without a full parse.
-fn imports_of(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let rest = line.trim_start().strip_prefix("import")?;
-            let rest = rest.trim_start();
-            let rest = rest.strip_prefix("public").or_else(|| rest.strip_prefix("weak")).unwrap_or(rest).trim_start();
-            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-            let body = &rest[1..];
-            Some(body[..body.find(quote)?].to_string())
-        })
-        .collect()
 }
 
 fn push_messages(findings: &mut Vec<Finding>, subject: &Subject, level: CompatLevel, result: CompatResult) {
