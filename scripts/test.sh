@@ -4,13 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+deps=target/test-deps
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 need_apt=()
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+# The event-contract tests run a Kafka-API broker (tansu) in Docker through Testcontainers.
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+# rdkafka (features ssl-vendored, libz-static) builds its bundled librdkafka with mklove's
+# ./configure and make (C and C++), OpenSSL from source (perl Configure + make) and zlib with cc.
+if ! command -v make >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1 \
+  || ! command -v c++ >/dev/null 2>&1 || [ ! -e /usr/include/stdio.h ]; then
+  need_apt+=(build-essential)
+fi
+perl -MIPC::Cmd -MFindBin -MFile::Compare -MTime::Local -e 1 >/dev/null 2>&1 || need_apt+=(perl)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 if ((${#need_apt[@]})); then
   echo "==> installing ${need_apt[*]}"
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${need_apt[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo (Rust 1.95) is required" >&2; exit 2; }
 
@@ -23,7 +34,6 @@ fi
 
 # The SARIF output is validated against the official SARIF 2.1.0 schema, which ships in
 # Microsoft's SARIF multitool npm package; PyPI's jsonschema runs the validation.
-deps=target/test-deps
 if [ ! -s "$deps/sarif-2.1.0.json" ]; then
   echo "==> fetching the SARIF 2.1.0 schema (npm @microsoft/sarif-multitool-linux)"
   mkdir -p "$deps"
@@ -36,6 +46,34 @@ if ! python3 -c "import jsonschema" >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check jsonschema
 fi
 export SCHEMAGATE_SARIF_SCHEMA="$PWD/$deps/sarif-2.1.0.json"
+
+# The event-contract tests need a Docker daemon (SCHEMAGATE_REQUIRE_DOCKER=1 makes them fail,
+# not skip, without one) and the local broker image scripts/kafka-test-image.sh builds.
+if ! docker info >/dev/null 2>&1; then
+  echo "==> starting dockerd --iptables=false (log: $deps/dockerd.log)"
+  mkdir -p "$deps"
+  $SUDO dockerd --iptables=false </dev/null >"$deps/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 60); do
+    if [ -S /var/run/docker.sock ] && docker info >/dev/null 2>&1; then break; fi
+    kill -0 "$dockerd_pid" 2>/dev/null || break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "dockerd did not come up within 60 s, exited, or this user may not use" \
+      "/var/run/docker.sock; last lines of $deps/dockerd.log:" >&2
+    tail -n 20 "$deps/dockerd.log" >&2 || true
+    exit 2
+  fi
+fi
+scripts/kafka-test-image.sh
+# tansu prints "ready in <n>ms" on stdout once its Kafka listener is bound; {host_port} is
+# replaced by the test runner with the host port Docker mapped to 9092.
+export SCHEMAGATE_REQUIRE_DOCKER=1
+export SCHEMAGATE_KAFKA_IMAGE=schemagate-test/tansu:0.6.0
+export SCHEMAGATE_KAFKA_PORT=9092
+export SCHEMAGATE_KAFKA_COMMAND="broker --storage-engine memory://tansu/ --kafka-listener-url tcp://0.0.0.0:9092 --kafka-advertised-listener-url tcp://127.0.0.1:{host_port}"
+export SCHEMAGATE_KAFKA_WAIT_LOG="ready in"
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

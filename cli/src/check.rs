@@ -34,6 +34,9 @@ pub struct GateConfig {
     /// The Schema Registry used by `--against registry`.
     #[serde(default)]
     pub registry: Option<RegistryConfig>,
+    /// `schemagate contract test` settings (contracts folder, Kafka, registry).
+    #[serde(default)]
+    pub contract: Option<schemagate_contract::ContractSettings>,
 }
 
 impl GateConfig {
@@ -456,8 +459,9 @@ fn registry_subject(
         ));
     }
     // Referenced schemas, by import name, fetched once.
-    let refs = crate::registry_cmd::fetch_references(client, registered.iter().flat_map(|r| r.references.clone()))
-        .map_err(err)?;
+    let refs =
+        schemagate_registry::client::fetch_references(client, registered.iter().flat_map(|r| r.references.clone()))
+            .map_err(err)?;
     // A version's references and theirs, as (import name, text).
     let refs_of = |r: &SubjectVersion| -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();

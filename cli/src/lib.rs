@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 mod check;
+mod contract_cmd;
 mod registry_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -195,12 +196,30 @@ enum Command {
         #[command(subcommand)]
         command: RegistryCommand,
     },
+    /// Event contract tests: produce each contract's examples through a real Kafka broker and
+    /// verify them as each consumer (docs/commands/contract.md).
+    Contract {
+        #[command(subcommand)]
+        command: ContractCommand,
+    },
     /// List the rule catalogue.
     Rules {
         /// Show category membership for this buf config version.
         #[arg(long = "config-version", value_enum, default_value = "v2")]
         config_version: ConfigVersionArg,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ContractCommand {
+    /// Create each topic, register the producer's schema, produce every example in the
+    /// Confluent wire format and verify it as each consumer. Exit 1 when a contract fails.
+    Test(contract_cmd::ContractArgs),
+    /// Verify what each topic already holds (up to its end offsets at start) as each consumer;
+    /// nothing is produced.
+    Verify(contract_cmd::ContractArgs),
+    /// Remove containers left behind by interrupted runs (label dev.schemagate.contract).
+    Cleanup,
 }
 
 #[derive(Subcommand, Debug)]
@@ -342,6 +361,15 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
         Command::Registry { command: RegistryCommand::Serve { listen, db, basic_auth_env, read_only } } => {
             registry_serve(listen, db, basic_auth_env.as_deref(), read_only, stderr)
+        }
+        Command::Contract { command: ContractCommand::Test(args) } => {
+            contract_cmd::run(&args, false, stdout, stderr).map_err(CliError::Usage)
+        }
+        Command::Contract { command: ContractCommand::Verify(args) } => {
+            contract_cmd::run(&args, true, stdout, stderr).map_err(CliError::Usage)
+        }
+        Command::Contract { command: ContractCommand::Cleanup } => {
+            contract_cmd::cleanup(stdout).map_err(CliError::Usage)
         }
         Command::Compat { input, against, schema_type, level, format } => {
             compat(&input, &against, schema_type.as_deref(), &level, format, stdout)

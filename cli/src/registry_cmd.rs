@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use schemagate_registry::client::{
-    Client, ClientError, Compatibility, Reference, Schema, SubjectVersion, Version, import_paths,
+    Client, ClientError, Compatibility, Reference, Schema, Version, fetch_references, import_closure, import_paths,
     register_with_references,
 };
 
@@ -28,20 +28,7 @@ pub fn payload(config: &GateConfig, subject: &Subject) -> Result<Payload, GateEr
     let mut imports = Vec::new();
     if schema_type == "PROTOBUF" {
         let root = import_root(config, subject);
-        let mut stack = import_paths(&text);
-        while let Some(path) = stack.pop() {
-            if imports.iter().any(|(p, _)| *p == path) {
-                continue;
-            }
-            let file = root.join(&path);
-            // Imports outside the module (google/protobuf/...) are the registry's business.
-            if !file.is_file() {
-                continue;
-            }
-            let body = read(&file)?;
-            stack.extend(import_paths(&body));
-            imports.push((path, body));
-        }
+        imports = import_closure(&root, &text)?;
     }
     Ok(Payload { schema_type, text, imports })
 }
@@ -107,25 +94,6 @@ pub fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -
         .ok_or_else(|| "an imported file is not registered with this text yet".to_string())?;
     let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
     client.test_compatibility(&subject.name, Version::Latest, &schema).map_err(err)
-}
-
-/// The registered versions behind `references` and behind theirs, by import name, each fetched
-/// once.
-pub fn fetch_references(
-    client: &Client,
-    references: impl IntoIterator<Item = Reference>,
-) -> Result<HashMap<String, SubjectVersion>, ClientError> {
-    let mut found: HashMap<String, SubjectVersion> = HashMap::new();
-    let mut todo: Vec<Reference> = references.into_iter().collect();
-    while let Some(r) = todo.pop() {
-        if found.contains_key(&r.name) {
-            continue;
-        }
-        let got = client.version(&r.subject, Version::Number(r.version))?;
-        todo.extend(got.references.iter().cloned());
-        found.insert(r.name, got);
-    }
-    Ok(found)
 }
 
 /// What `push` did for a subject.

@@ -5,6 +5,7 @@ pub mod ast;
 mod builtin;
 pub mod compat;
 pub mod config;
+pub mod descriptor;
 pub mod engine;
 pub mod error;
 pub mod lexer;
@@ -205,6 +206,23 @@ pub fn breaking(previous: &Module, current: &Module, config: &BreakingConfig) ->
         })
         .collect();
     Report::new(findings, current.files.len())
+}
+
+/// Parses a schema held in memory: `text` under the file name `main_path`, importing from
+/// `dependencies` (import path, text); `google/protobuf/*` well-known files are built in.
+pub fn load_from_texts(
+    main_path: &str,
+    text: &str,
+    dependencies: &[(String, String)],
+) -> Result<compat::CompatSchema, LoadError> {
+    let mut files = vec![schemagate_core::SourceFile { path: main_path.to_string(), bytes: text.as_bytes().to_vec() }];
+    files.extend(
+        dependencies
+            .iter()
+            .map(|(name, body)| schemagate_core::SourceFile { path: name.clone(), bytes: body.as_bytes().to_vec() }),
+    );
+    let set = SourceSet { name: String::new(), files, extras: vec![], single_file: Some(main_path.to_string()) };
+    load_compat_schema(&set)
 }
 
 /// Loads a single-file input as a Schema Registry schema: the file and its imports.

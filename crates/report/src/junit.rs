@@ -9,7 +9,8 @@ use crate::Renderer;
 
 pub struct Junit;
 
-fn escape(text: &str) -> String {
+/// Escapes text for XML attribute values and character data (control characters dropped).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

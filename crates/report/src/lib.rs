@@ -13,7 +13,7 @@ mod text;
 
 pub use github::Github;
 pub use json::Json;
-pub use junit::Junit;
+pub use junit::{Junit, escape as xml_escape};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use text::Text;

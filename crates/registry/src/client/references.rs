@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::{Client, ClientError, Reference, Schema};
+use std::path::Path;
+
+use super::{Client, ClientError, Reference, Schema, SubjectVersion, Version};
 
 /// The paths a Protobuf file imports (`import "a/b.proto";`, `import public ...`, `import weak
 /// ...`), in order, comments ignored.
@@ -40,6 +42,46 @@ pub fn import_paths(text: &str) -> Vec<String> {
         }
     }
     paths
+}
+
+/// The registered versions behind `references` and behind theirs, by import name, each fetched
+/// once.
+pub fn fetch_references(
+    client: &Client,
+    references: impl IntoIterator<Item = Reference>,
+) -> Result<HashMap<String, SubjectVersion>, ClientError> {
+    let mut found: HashMap<String, SubjectVersion> = HashMap::new();
+    let mut todo: Vec<Reference> = references.into_iter().collect();
+    while let Some(r) = todo.pop() {
+        if found.contains_key(&r.name) {
+            continue;
+        }
+        let got = client.version(&r.subject, Version::Number(r.version))?;
+        todo.extend(got.references.iter().cloned());
+        found.insert(r.name, got);
+    }
+    Ok(found)
+}
+
+/// The module files a Protobuf text imports, transitively, as `(import path, text)` read from
+/// under `root`. Imports with no file there (e.g. `google/protobuf/*.proto`) are left out: they
+/// are the registry's business.
+pub fn import_closure(root: &Path, text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut imports: Vec<(String, String)> = Vec::new();
+    let mut stack = import_paths(text);
+    while let Some(path) = stack.pop() {
+        if imports.iter().any(|(p, _)| *p == path) {
+            continue;
+        }
+        let file = root.join(&path);
+        if !file.is_file() {
+            continue;
+        }
+        let body = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        stack.extend(import_paths(&body));
+        imports.push((path, body));
+    }
+    Ok(imports)
 }
 
 /// Registers `imports` (`(import path, Protobuf text)`) as subjects named by their import

@@ -7,7 +7,6 @@
 
 mod api_error;
 mod db;
-mod descriptor;
 mod middleware;
 mod registry;
 mod routes;

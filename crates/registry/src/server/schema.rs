@@ -5,10 +5,7 @@
 use std::borrow::Cow;
 
 use schemagate_core::compat::{CompatEngine, CompatLevel, CompatMessage, check_level};
-use schemagate_core::{SourceFile, SourceSet};
 use serde::{Deserialize, Serialize};
-
-use super::descriptor;
 
 /// The schema formats the registry accepts (`schemaType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +174,7 @@ pub fn schema_text(schema_type: SchemaType, text: &str) -> Result<Cow<'_, str>, 
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(trimmed)
         .map_err(|e| format!("neither .proto source nor a base64 FileDescriptorProto: {e}"))?;
-    descriptor::descriptor_to_proto(&bytes).map(Cow::Owned)
+    schemagate_protobuf::descriptor::descriptor_to_proto(&bytes).map(Cow::Owned)
 }
 
 /// A Protobuf schema in Confluent's descriptor form (`?format=serialized`): the standard
@@ -188,7 +185,7 @@ pub fn serialized_descriptor(text: &str, dependencies: &[(String, String)]) -> R
     let Parsed::Protobuf(schema) = parse("schema", SchemaType::Protobuf, text, dependencies)? else {
         return Err("not a Protobuf schema".to_string());
     };
-    let file = descriptor::proto_to_descriptor(&schema.main)?;
+    let file = schemagate_protobuf::descriptor::proto_to_descriptor(&schema.main)?;
     Ok(base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec()))
 }
 
@@ -217,14 +214,9 @@ pub fn parse(
         }
         SchemaType::Protobuf => {
             let main = main_proto_path(subject, dependencies);
-            let mut files = vec![SourceFile { path: main.clone(), bytes: text.as_bytes().to_vec() }];
-            files.extend(
-                dependencies
-                    .iter()
-                    .map(|(name, body)| SourceFile { path: name.clone(), bytes: body.as_bytes().to_vec() }),
-            );
-            let set = SourceSet { name: String::new(), files, extras: vec![], single_file: Some(main) };
-            schemagate_protobuf::load_compat_schema(&set).map(Parsed::Protobuf).map_err(|e| e.to_string())
+            schemagate_protobuf::load_from_texts(&main, text, dependencies)
+                .map(Parsed::Protobuf)
+                .map_err(|e| e.to_string())
         }
     }
 }

@@ -6,13 +6,13 @@
 
 use std::fmt::Write as _;
 
+use crate::ast::{self, ProtoFile, Syntax, TagRange};
 use prost::Message as _;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto, OneofDescriptorProto,
     ServiceDescriptorProto,
 };
-use schemagate_protobuf::ast::{self, ProtoFile, Syntax, TagRange};
 
 /// The exclusive upper bound of field numbers in a descriptor range, printed as `max`.
 const FIELD_NUMBER_END: i32 = 536_870_912;
@@ -294,7 +294,7 @@ impl Printer {
             options.push(format!("default = {value}"));
         }
         if let Some(json_name) = &field.json_name
-            && *json_name != schemagate_protobuf::rules::default_json_name(field.name())
+            && *json_name != crate::rules::default_json_name(field.name())
         {
             options.push(format!("json_name = {}", quoted(json_name)));
         }
@@ -604,7 +604,7 @@ mod tests {
 
     /// Parses `text` with the registry's own Protobuf parser (as `parse` in schema.rs does).
     fn assert_parses(text: &str) {
-        if let Err(e) = crate::server::schema::parse("t", crate::server::schema::SchemaType::Protobuf, text, &[]) {
+        if let Err(e) = crate::load_from_texts("t.proto", text, &[]) {
             panic!("{e}\n{text}");
         }
     }
@@ -732,9 +732,7 @@ mod tests {
     fn printed_source_parses_back_to_the_same_descriptor() {
         let original = proto3_file();
         let text = text_of(&original);
-        let Ok(crate::server::schema::Parsed::Protobuf(parsed)) =
-            crate::server::schema::parse("shop/order.proto", crate::server::schema::SchemaType::Protobuf, &text, &[])
-        else {
+        let Ok(parsed) = crate::load_from_texts("shop/order.proto", &text, &[]) else {
             panic!("{text}");
         };
         let mut back = proto_to_descriptor(&parsed.main).unwrap();
@@ -822,7 +820,7 @@ mod tests {
 
     #[test]
     fn json_name_is_printed_only_when_not_the_default() {
-        assert_eq!(schemagate_protobuf::rules::default_json_name("order_id"), "orderId");
-        assert_eq!(schemagate_protobuf::rules::default_json_name("a__b_c"), "aBC");
+        assert_eq!(crate::rules::default_json_name("order_id"), "orderId");
+        assert_eq!(crate::rules::default_json_name("a__b_c"), "aBC");
     }
 }

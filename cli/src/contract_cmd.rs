@@ -1,0 +1,187 @@
+//! `schemagate contract test|verify|cleanup`: event contract tests through a real Kafka broker.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use schemagate_contract::{ContractError, ContractSettings, Mode, RunOptions, kafka, report};
+use schemagate_registry::client::Client;
+
+use crate::check::GateConfig;
+
+/// Output formats of a contract run.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ContractFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+/// Kafka modes on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum KafkaArg {
+    Testcontainers,
+    External,
+    Embedded,
+}
+
+/// Flags shared by `contract test` and `contract verify`.
+#[derive(clap::Args, Debug)]
+pub struct ContractArgs {
+    /// The contracts folder (default: `contract.contracts` in the config, else `contracts`).
+    #[arg(long)]
+    pub contracts: Option<PathBuf>,
+    /// testcontainers (default when a Docker engine answers), external, or embedded
+    /// (librdkafka's in-process mock cluster; the default without Docker).
+    #[arg(long, value_enum)]
+    pub kafka: Option<KafkaArg>,
+    /// The cluster for `--kafka external`.
+    #[arg(long = "bootstrap-servers")]
+    pub bootstrap_servers: Option<String>,
+    /// A librdkafka setting for every client, e.g. `-X security.protocol=SASL_SSL` (repeat).
+    #[arg(short = 'X', value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+    /// `embedded` (our registry in-process on a free loopback port; the default) or a URL.
+    #[arg(long)]
+    pub registry: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ContractFormat,
+    /// Produce each example N times (load runs).
+    #[arg(long, default_value = "1")]
+    pub repeat: usize,
+    /// Seconds each consumer waits for the messages it expects.
+    #[arg(long, default_value = "60")]
+    pub timeout: u64,
+    /// The configuration file (optional).
+    #[arg(long, default_value = "schemagate.yaml")]
+    pub config: PathBuf,
+}
+
+/// Exit codes as for the gate: 0 passed, 1 a contract failed, 2 bad input or infrastructure.
+pub fn run(
+    args: &ContractArgs,
+    verify_only: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<u8, String> {
+    let config = if args.config.is_file() {
+        crate::check::load_config(&args.config)?
+    } else if args.config != Path::new("schemagate.yaml") {
+        return Err(format!("{}: no such file", args.config.display()));
+    } else {
+        GateConfig::default()
+    };
+    let mut settings: ContractSettings = config.contract.clone().unwrap_or_default();
+    let dir = args
+        .contracts
+        .clone()
+        .or_else(|| settings.contracts.as_ref().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("contracts"));
+    let contracts = schemagate_contract::load_dir(&dir).map_err(|e| e.to_string())?;
+    let project =
+        dir.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| ".".into());
+
+    for s in &args.settings {
+        let (k, v) = s.split_once('=').ok_or_else(|| format!("-X {s}: expected KEY=VALUE"))?;
+        settings.kafka.config.insert(k.trim().to_string(), v.to_string());
+    }
+    if let Some(b) = &args.bootstrap_servers {
+        settings.kafka.bootstrap_servers = Some(b.clone());
+    }
+    let mode = match args.kafka {
+        Some(KafkaArg::Testcontainers) => Mode::Testcontainers,
+        Some(KafkaArg::External) => Mode::External,
+        Some(KafkaArg::Embedded) => Mode::Embedded,
+        None => match settings.kafka.mode {
+            Some(m) => m,
+            None if args.bootstrap_servers.is_some() => Mode::External,
+            None if kafka::docker_available() => Mode::Testcontainers,
+            None => {
+                writeln!(
+                    stderr,
+                    "schemagate: no Docker engine answers: using librdkafka's in-process mock cluster \
+                     (--kafka embedded), NOT a real broker"
+                )
+                .map_err(|e| e.to_string())?;
+                Mode::Embedded
+            }
+        },
+    };
+
+    // The registry first: it is cheap, and a bad URL should not cost a container start.
+    let registry_choice = args.registry.clone().or(settings.registry.clone()).unwrap_or_else(|| "embedded".into());
+    let scratch = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let (client, _server) = if registry_choice == "embedded" {
+        let server = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
+            listen: "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
+            db_path: scratch.path().join("registry.db"),
+            basic_auth: None,
+            read_only: false,
+        })
+        .map_err(|e| format!("cannot start the embedded registry: {e}"))?;
+        let client = Client::new(&schemagate_registry::client::ClientConfig::new(server.url()))
+            .map_err(|e| format!("registry: {e}"))?;
+        (client, Some(server))
+    } else {
+        (config.registry_client(Some(&registry_choice))?, None)
+    };
+
+    let run_id = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+    );
+    let cluster = kafka::start(mode, &settings.kafka, &run_id).map_err(|e| e.to_string())?;
+    if cluster.is_embedded() {
+        writeln!(stderr, "schemagate: Kafka is librdkafka's in-process mock cluster, not a real broker")
+            .map_err(|e| e.to_string())?;
+    }
+    let options = RunOptions {
+        project,
+        repeat: args.repeat.max(1),
+        verify_only,
+        consume_timeout: Duration::from_secs(args.timeout.max(1)),
+    };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed}] {bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let outcome = schemagate_contract::run(&contracts, &cluster, &client, &options, &mut |p| {
+        if let Some(bar) = &bar {
+            match p {
+                schemagate_contract::Progress::Planned { total } => bar.set_length(total),
+                schemagate_contract::Progress::Step { label } => {
+                    bar.set_message(label.to_string());
+                    bar.inc(1);
+                }
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let stopped = cluster.stop();
+    let report = outcome.map_err(|e: ContractError| e.to_string())?;
+    stopped.map_err(|e| e.to_string())?;
+    match args.format {
+        ContractFormat::Text => report::text(&report, stdout),
+        ContractFormat::Json => report::json(&report, stdout),
+        ContractFormat::Junit => report::junit(&report, stdout),
+    }
+    .map_err(|e| format!("writing output: {e}"))?;
+    Ok(if report.passed() { 0 } else { 1 })
+}
+
+/// `contract cleanup`: removes every container labelled `dev.schemagate.contract`.
+pub fn cleanup(stdout: &mut dyn Write) -> Result<u8, String> {
+    let removed = kafka::cleanup().map_err(|e| e.to_string())?;
+    for id in &removed {
+        writeln!(stdout, "removed {}", &id[..id.len().min(12)]).map_err(|e| e.to_string())?;
+    }
+    writeln!(stdout, "{} container(s) removed", removed.len()).map_err(|e| e.to_string())?;
+    Ok(0)
+}

@@ -1,0 +1,293 @@
+//! Contract files (`contracts/*.yaml`): one topic, its producer, its consumers and examples.
+//! The format is documented in docs/contracts.md; docs/contract.schema.json is its JSON Schema.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ContractError;
+
+/// A parsed contract file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    pub topic: String,
+    #[serde(default = "one")]
+    pub partitions: i32,
+    #[serde(default)]
+    pub key: Option<SchemaRef>,
+    pub value: SchemaRef,
+    pub producer: String,
+    pub consumers: Vec<Consumer>,
+    pub examples: Vec<Example>,
+    /// Where the contract was read from (set after parsing).
+    #[serde(skip)]
+    pub file: PathBuf,
+    /// The file's text, to point at lines in messages.
+    #[serde(skip)]
+    pub text: String,
+}
+
+fn one() -> i32 {
+    1
+}
+
+/// The format of a key or value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SchemaType {
+    String,
+    Protobuf,
+    Avro,
+    Json,
+}
+
+impl SchemaType {
+    /// The registry's name for the type.
+    pub fn registry_name(self) -> &'static str {
+        match self {
+            SchemaType::String => "STRING",
+            SchemaType::Protobuf => "PROTOBUF",
+            SchemaType::Avro => "AVRO",
+            SchemaType::Json => "JSON",
+        }
+    }
+}
+
+/// A key or value declaration: its type and, for schema types, where the schema lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaRef {
+    #[serde(rename = "type")]
+    pub schema_type: SchemaType,
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub root: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub compatibility: Option<String>,
+}
+
+/// A consuming service and what it relies on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consumer {
+    pub name: String,
+    #[serde(default)]
+    pub schema: Option<ConsumerSchema>,
+    #[serde(default)]
+    pub fields: Vec<FieldExpectation>,
+    #[serde(default)]
+    pub headers: Vec<String>,
+}
+
+/// The schema version a consumer reads with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerSchema {
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub revision: Option<String>,
+    #[serde(default)]
+    pub registry_version: Option<RegistryVersion>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub root: Option<String>,
+}
+
+/// A version of the subject in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryVersion {
+    Latest,
+    Number(i64),
+}
+
+impl<'de> Deserialize<'de> for RegistryVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) if n >= 1 => Ok(RegistryVersion::Number(n)),
+            Raw::Text(t) if t == "latest" => Ok(RegistryVersion::Latest),
+            Raw::Text(t) if t.parse::<i64>().is_ok_and(|n| n >= 1) => {
+                Ok(RegistryVersion::Number(t.parse().unwrap_or(1)))
+            }
+            _ => Err(serde::de::Error::custom("registry_version must be a version number (1 or more) or \"latest\"")),
+        }
+    }
+}
+
+/// A field the consumer reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldExpectation {
+    pub path: String,
+    #[serde(rename = "type", default)]
+    pub field_type: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A message the producer sends, as JSON.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<serde_json::Value>,
+    pub value: serde_json::Value,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+impl Contract {
+    /// The value subject: declared, or `<topic>-value` (Confluent's TopicNameStrategy).
+    pub fn value_subject(&self) -> String {
+        self.value.subject.clone().unwrap_or_else(|| format!("{}-value", self.topic))
+    }
+
+    /// The key subject: declared, or `<topic>-key`.
+    pub fn key_subject(&self) -> String {
+        self.key.as_ref().and_then(|k| k.subject.clone()).unwrap_or_else(|| format!("{}-key", self.topic))
+    }
+
+    /// An error at the first line of the file mentioning `needle` (the file's start otherwise).
+    pub fn error_at(&self, needle: &str, message: impl Into<String>) -> ContractError {
+        let (line, column) = locate(&self.text, needle);
+        ContractError::Input(format!("{}:{line}:{column}: {}", self.file.display(), message.into()))
+    }
+}
+
+/// Line and column (1-based) of the first occurrence of `needle` in `text`.
+pub fn locate(text: &str, needle: &str) -> (usize, usize) {
+    if needle.is_empty() {
+        return (1, 1);
+    }
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        .unwrap_or((1, 1))
+}
+
+/// Reads every `*.yaml` / `*.yml` contract of a folder, sorted by file name.
+pub fn load_dir(dir: &Path) -> Result<Vec<Contract>, ContractError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ContractError::Input(format!("{}: cannot read the contracts folder: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(ContractError::Input(format!("{}: no contract files (*.yaml) in this folder", dir.display())));
+    }
+    let contracts = files.iter().map(|f| load_file(f)).collect::<Result<Vec<_>, _>>()?;
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for c in &contracts {
+        if let Some(other) = seen.insert(&c.topic, &c.file) {
+            return Err(c.error_at(&c.topic, format!("topic {} is also described by {}", c.topic, other.display())));
+        }
+    }
+    Ok(contracts)
+}
+
+/// Reads and checks one contract file.
+pub fn load_file(path: &Path) -> Result<Contract, ContractError> {
+    let bytes = std::fs::read(path).map_err(|e| ContractError::Input(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        ContractError::Input(format!("{}:{line}:{column}: not valid UTF-8", path.display()))
+    })?;
+    let mut contract: Contract = yaml_serde::from_str(&text).map_err(|e| {
+        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        ContractError::Input(format!("{}:{line}:{column}: {e}", path.display()))
+    })?;
+    contract.file = path.to_path_buf();
+    contract.text = text;
+    validate(&contract)?;
+    Ok(contract)
+}
+
+fn validate(c: &Contract) -> Result<(), ContractError> {
+    if c.topic.trim().is_empty() {
+        return Err(c.error_at("topic", "topic must not be empty"));
+    }
+    if c.partitions < 1 {
+        return Err(c.error_at("partitions", "partitions must be 1 or more"));
+    }
+    if c.value.schema_type == SchemaType::String {
+        // A plain string value has nothing to verify beyond its bytes; contracts are about schemas.
+        return Err(c.error_at("value", "value.type must be PROTOBUF, AVRO or JSON"));
+    }
+    for (what, r) in [("value", Some(&c.value)), ("key", c.key.as_ref())] {
+        let Some(r) = r else { continue };
+        if r.schema_type != SchemaType::String && r.file.is_none() {
+            return Err(
+                c.error_at(what, format!("{what}.file is required for a {} {what}", r.schema_type.registry_name()))
+            );
+        }
+        if r.schema_type == SchemaType::Protobuf && r.message.is_none() {
+            return Err(c.error_at(
+                what,
+                format!("{what}.message (the fully-qualified message name) is required for Protobuf"),
+            ));
+        }
+        if let Some(level) = &r.compatibility
+            && schemagate_core::compat::CompatLevel::parse(level).is_none()
+        {
+            return Err(c.error_at(level, format!("unknown compatibility level {level}")));
+        }
+    }
+    if c.consumers.is_empty() {
+        return Err(c.error_at("consumers", "a contract needs at least one consumer"));
+    }
+    if c.examples.is_empty() {
+        return Err(c.error_at("examples", "a contract needs at least one example"));
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for e in &c.examples {
+        if !names.insert(e.name.as_str()) {
+            return Err(c.error_at(&format!("name: {}", e.name), format!("two examples are named {}", e.name)));
+        }
+    }
+    let mut consumers = std::collections::BTreeSet::new();
+    for consumer in &c.consumers {
+        if !consumers.insert(consumer.name.as_str()) {
+            return Err(c.error_at(&consumer.name, format!("consumer {} is listed twice", consumer.name)));
+        }
+        if let Some(s) = &consumer.schema
+            && s.revision.is_some()
+            && s.registry_version.is_some()
+        {
+            return Err(
+                c.error_at(&consumer.name, "a consumer schema takes `revision` or `registry_version`, not both")
+            );
+        }
+        for f in &consumer.fields {
+            crate::expect::parse_path(&f.path)
+                .map_err(|m| c.error_at(&f.path, format!("field path {}: {m}", f.path)))?;
+            if let Some(t) = &f.field_type
+                && crate::expect::Expected::parse(t).is_none()
+            {
+                return Err(c.error_at(
+                    &format!("type: {t}"),
+                    format!("unknown field type {t} (expected one of {})", crate::expect::Expected::VOCABULARY),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

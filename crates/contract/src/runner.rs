@@ -1,0 +1,783 @@
+//! A contract run: for each contract, create the topic, register the producer's schema,
+//! produce every example in the Confluent wire format, then read the topic as each consumer in
+//! its own consumer group and verify every message with the consumer's own schema version.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::ClientContext;
+use rdkafka::Message;
+use rdkafka::consumer::{BaseConsumer, Consumer as _};
+use rdkafka::message::{Header, Headers, OwnedHeaders};
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use schemagate_core::compat::CompatLevel;
+use schemagate_registry::client::{Client, Schema, Version, register_with_references};
+use serde::Serialize;
+
+use crate::error::ContractError;
+use crate::expect::{self, Expected};
+use crate::kafka::{Clients, Cluster};
+use crate::model::{Consumer, Contract, RegistryVersion, SchemaRef, SchemaType};
+use crate::schema::{self, Loaded, Source};
+use crate::wire;
+
+/// What to run.
+pub struct RunOptions {
+    /// The folder paths in contracts are relative to (the contracts folder's parent).
+    pub project: PathBuf,
+    /// Produce each example this many times (load runs).
+    pub repeat: usize,
+    /// Do not produce: verify what the topics hold.
+    pub verify_only: bool,
+    /// How long a consumer waits for the messages it expects.
+    pub consume_timeout: Duration,
+}
+
+/// Progress events for a progress bar.
+pub enum Progress<'a> {
+    /// `total` steps (one per contract and consumer) are coming.
+    Planned { total: u64 },
+    /// One step is done.
+    Step { label: &'a str },
+}
+
+/// The outcome of a run.
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub kafka: String,
+    pub embedded_kafka: bool,
+    pub registry: String,
+    pub contracts: Vec<ContractResult>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub contracts: usize,
+    pub contracts_failed: usize,
+    pub consumers: usize,
+    pub consumers_failed: usize,
+    pub messages_produced: usize,
+    pub messages_verified: usize,
+    pub kafka_startup_ms: u128,
+    pub total_ms: u128,
+    pub verified_per_second: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContractResult {
+    pub file: String,
+    pub topic: String,
+    pub producer: String,
+    pub subject: String,
+    pub schema_id: Option<i64>,
+    pub produced: usize,
+    /// Why the producer side failed (schema refused, an example that does not serialize).
+    pub failures: Vec<Failure>,
+    pub consumers: Vec<ConsumerResult>,
+    pub duration_ms: u128,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConsumerResult {
+    pub name: String,
+    /// The schema the consumer read with.
+    pub schema: String,
+    pub messages: usize,
+    pub failures: Vec<Failure>,
+    pub duration_ms: u128,
+}
+
+/// One reason a contract fails; identical failures of repeated messages are counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub example: Option<String>,
+    pub field: Option<String>,
+    pub reason: String,
+    pub count: usize,
+}
+
+impl ContractResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.consumers.iter().all(ConsumerResult::passed)
+    }
+}
+
+impl ConsumerResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+impl RunReport {
+    pub fn passed(&self) -> bool {
+        self.contracts.iter().all(ContractResult::passed)
+    }
+}
+
+/// `contract <file> consumer <name> example <example>: field <path>: <reason>`.
+pub fn describe(contract: &ContractResult, consumer: Option<&str>, f: &Failure) -> String {
+    let mut s = format!("contract {}", contract.file);
+    if let Some(c) = consumer {
+        s.push_str(&format!(" consumer {c}"));
+    }
+    if let Some(e) = &f.example {
+        s.push_str(&format!(" example {e}"));
+    }
+    s.push_str(": ");
+    if let Some(field) = &f.field {
+        s.push_str(&format!("field {field}: "));
+    }
+    s.push_str(&f.reason);
+    if f.count > 1 {
+        s.push_str(&format!(" ({} messages)", f.count));
+    }
+    s
+}
+
+fn push(failures: &mut Vec<Failure>, example: Option<&str>, field: Option<&str>, reason: String) {
+    if let Some(f) = failures
+        .iter_mut()
+        .find(|f| f.example.as_deref() == example && f.field.as_deref() == field && f.reason == reason)
+    {
+        f.count += 1;
+        return;
+    }
+    failures.push(Failure { example: example.map(str::to_string), field: field.map(str::to_string), reason, count: 1 });
+}
+
+/// Runs every contract against a cluster and a registry: the producer side of each contract
+/// in turn, then every consumer of every contract at once, each in its own consumer group.
+pub fn run(
+    contracts: &[Contract],
+    cluster: &Cluster,
+    registry: &Client,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<RunReport, ContractError> {
+    let started = Instant::now();
+    let total = contracts.iter().map(|c| 1 + c.consumers.len() as u64).sum();
+    progress(Progress::Planned { total });
+    let mut produced = Vec::new();
+    for contract in contracts {
+        produced.push(produce_contract(contract, cluster, registry, options)?);
+        progress(Progress::Step { label: &contract.topic });
+    }
+    let writers = Mutex::new(WriterCache::default());
+    let clients = cluster.clients();
+    let clients = &clients;
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, usize, Result<ConsumerResult, ContractError>)>();
+    std::thread::scope(|scope| {
+        for (ci, p) in produced.iter().enumerate() {
+            for (ki, consumer) in p.contract.consumers.iter().enumerate() {
+                let tx = tx.clone();
+                let writers = &writers;
+                scope.spawn(move || {
+                    let _ = tx.send((ci, ki, run_consumer(p, consumer, clients, registry, options, writers)));
+                });
+            }
+        }
+        drop(tx);
+        let mut slots: Vec<Vec<Option<Result<ConsumerResult, ContractError>>>> =
+            produced.iter().map(|p| p.contract.consumers.iter().map(|_| None).collect()).collect();
+        for (ci, ki, outcome) in rx {
+            progress(Progress::Step { label: &produced[ci].contract.consumers[ki].name });
+            slots[ci][ki] = Some(outcome);
+        }
+        slots
+    })
+    .into_iter()
+    .zip(produced.iter_mut())
+    .try_for_each(|(slots, p)| {
+        for outcome in slots.into_iter().flatten() {
+            p.result.consumers.push(outcome?);
+        }
+        p.result.duration_ms += p.result.consumers.iter().map(|c| c.duration_ms).max().unwrap_or(0);
+        Ok::<(), ContractError>(())
+    })?;
+    let results: Vec<ContractResult> = produced.into_iter().map(|p| p.result).collect();
+    let verified: usize = results.iter().flat_map(|c| &c.consumers).map(|c| c.messages).sum();
+    let summary = Summary {
+        contracts: results.len(),
+        contracts_failed: results.iter().filter(|c| !c.passed()).count(),
+        consumers: results.iter().map(|c| c.consumers.len()).sum(),
+        consumers_failed: results.iter().flat_map(|c| &c.consumers).filter(|c| !c.passed()).count(),
+        messages_produced: results.iter().map(|c| c.produced).sum(),
+        messages_verified: verified,
+        kafka_startup_ms: cluster.startup.as_millis(),
+        total_ms: started.elapsed().as_millis() + cluster.startup.as_millis(),
+        verified_per_second: verified as f64 / started.elapsed().as_secs_f64().max(1e-9),
+    };
+    Ok(RunReport {
+        kafka: cluster.description.clone(),
+        embedded_kafka: cluster.is_embedded(),
+        registry: registry.url().to_string(),
+        contracts: results,
+        summary,
+    })
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn source_of<'a>(r: &'a SchemaRef) -> Source<'a> {
+    Source {
+        schema_type: r.schema_type,
+        file: r.file.as_deref().unwrap_or_default(),
+        message: r.message.as_deref(),
+        root: r.root.as_deref(),
+        revision: None,
+    }
+}
+
+/// A message produced by this run: which example, where it landed.
+struct Sent {
+    example: usize,
+}
+
+/// A contract after its producer side ran.
+struct Produced<'a> {
+    contract: &'a Contract,
+    result: ContractResult,
+    producer_schema: Loaded,
+    key_schema: Option<Loaded>,
+    sent: HashMap<(i32, i64), Sent>,
+    /// `verify`: the end offset of each partition when the run started.
+    end_offsets: Option<HashMap<i32, i64>>,
+}
+
+fn produce_contract<'a>(
+    contract: &'a Contract,
+    cluster: &Cluster,
+    registry: &Client,
+    options: &RunOptions,
+) -> Result<Produced<'a>, ContractError> {
+    let started = Instant::now();
+    let subject = contract.value_subject();
+    let mut result = ContractResult {
+        file: display(&contract.file),
+        topic: contract.topic.clone(),
+        producer: contract.producer.clone(),
+        subject: subject.clone(),
+        schema_id: None,
+        produced: 0,
+        failures: Vec::new(),
+        consumers: Vec::new(),
+        duration_ms: 0,
+    };
+    let producer_schema = schema::load(&options.project, &source_of(&contract.value))
+        .map_err(|e| contract.error_at(contract.value.file.as_deref().unwrap_or("value"), e))?;
+    let key_schema = match &contract.key {
+        Some(k) if k.schema_type != SchemaType::String => Some(
+            schema::load(&options.project, &source_of(k))
+                .map_err(|e| contract.error_at(k.file.as_deref().unwrap_or("key"), e))?,
+        ),
+        _ => None,
+    };
+    cluster.create_topic(&contract.topic, contract.partitions)?;
+
+    let mut sent: HashMap<(i32, i64), Sent> = HashMap::new();
+    let mut end_offsets: Option<HashMap<i32, i64>> = None;
+    if options.verify_only {
+        end_offsets = Some(watermarks(cluster, &contract.topic)?);
+    } else {
+        let registered = register(registry, &subject, &producer_schema);
+        let key_id = match &key_schema {
+            Some(k) => match register(registry, &contract.key_subject(), k) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    push(&mut result.failures, None, None, format!("the key schema cannot be registered: {e}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        match registered {
+            Err(e) => {
+                push(&mut result.failures, None, None, format!("the producer's schema cannot be registered: {e}"))
+            }
+            Ok(id) if result.failures.is_empty() => {
+                result.schema_id = Some(id);
+                let payloads = encode_examples(
+                    contract,
+                    &producer_schema,
+                    id,
+                    key_schema.as_ref().zip(key_id),
+                    &mut result.failures,
+                );
+                sent = produce(cluster, contract, &payloads, options.repeat)?;
+                result.produced = sent.len();
+            }
+            Ok(id) => result.schema_id = Some(id),
+        }
+    }
+    result.duration_ms = started.elapsed().as_millis();
+    Ok(Produced { contract, result, producer_schema, key_schema, sent, end_offsets })
+}
+
+fn run_consumer(
+    p: &Produced<'_>,
+    consumer: &Consumer,
+    clients: &Clients,
+    registry: &Client,
+    options: &RunOptions,
+    writers: &Mutex<WriterCache>,
+) -> Result<ConsumerResult, ContractError> {
+    let started = Instant::now();
+    let mut outcome = ConsumerResult {
+        name: consumer.name.clone(),
+        schema: p.producer_schema.origin().to_string(),
+        messages: 0,
+        failures: Vec::new(),
+        duration_ms: 0,
+    };
+    match consumer_schema(p.contract, consumer, registry, options) {
+        Err(e) => push(&mut outcome.failures, None, None, e),
+        Ok(reader) => {
+            let reader_ref = reader.as_ref().unwrap_or(&p.producer_schema);
+            outcome.schema = reader_ref.origin().to_string();
+            let subject = p.contract.value_subject();
+            check_compatibility(p.contract, &subject, registry, &p.producer_schema, reader_ref, &mut outcome.failures);
+            let check =
+                Check { contract: p.contract, consumer, reader: reader_ref, key: p.key_schema.as_ref(), registry };
+            if options.verify_only || !p.sent.is_empty() {
+                consume(clients, &check, &p.sent, p.end_offsets.as_ref(), options, writers, &mut outcome)?;
+            }
+        }
+    }
+    outcome.duration_ms = started.elapsed().as_millis();
+    Ok(outcome)
+}
+
+fn register(registry: &Client, subject: &str, schema: &Loaded) -> Result<i64, String> {
+    match schema {
+        Loaded::Protobuf(p) => register_with_references(registry, subject, &p.text, "PROTOBUF", &p.imports),
+        Loaded::Avro(a) => registry.register(subject, &Schema::avro(a.text.clone())),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The encoded key and value of each example (`None` where an example does not serialize).
+type Payload = Option<(Option<Vec<u8>>, Vec<u8>)>;
+
+fn encode_examples(
+    contract: &Contract,
+    schema: &Loaded,
+    id: i64,
+    key: Option<(&Loaded, i64)>,
+    failures: &mut Vec<Failure>,
+) -> Vec<Payload> {
+    contract
+        .examples
+        .iter()
+        .map(|example| {
+            let value = match wire::encode(schema, id, &example.value) {
+                Ok(v) => v,
+                Err(e) => {
+                    push(failures, Some(&example.name), Some("value"), e);
+                    return None;
+                }
+            };
+            let key_bytes = match (&example.key, key) {
+                (None, _) => None,
+                (Some(serde_json::Value::String(s)), None) => Some(s.as_bytes().to_vec()),
+                (Some(other), None) => Some(other.to_string().into_bytes()),
+                (Some(k), Some((key_schema, key_id))) => match wire::encode(key_schema, key_id, k) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        push(failures, Some(&example.name), Some("key"), e);
+                        return None;
+                    }
+                },
+            };
+            Some((key_bytes, value))
+        })
+        .collect()
+}
+
+/// Records where each delivered message landed.
+struct Deliveries;
+
+impl ClientContext for Deliveries {}
+
+impl ProducerContext for Deliveries {
+    type DeliveryOpaque = Box<(usize, std::sync::mpsc::Sender<Result<(i32, i64, usize), String>>)>;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, opaque: Self::DeliveryOpaque) {
+        let (example, tx) = *opaque;
+        let _ = tx.send(match result {
+            Ok(m) => Ok((m.partition(), m.offset(), example)),
+            Err((e, _)) => Err(e.to_string()),
+        });
+    }
+}
+
+fn produce(
+    cluster: &Cluster,
+    contract: &Contract,
+    payloads: &[Payload],
+    repeat: usize,
+) -> Result<HashMap<(i32, i64), Sent>, ContractError> {
+    let infra = |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {e}", cluster.bootstrap));
+    let producer: BaseProducer<Deliveries> = cluster
+        .client_config()
+        .set("linger.ms", "5")
+        .set("acks", "all")
+        .create_with_context(Deliveries)
+        .map_err(infra)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut expected = 0usize;
+    for _ in 0..repeat.max(1) {
+        for (i, payload) in payloads.iter().enumerate() {
+            let Some((key, value)) = payload else { continue };
+            let example = &contract.examples[i];
+            let mut headers = OwnedHeaders::new_with_capacity(example.headers.len());
+            for (k, v) in &example.headers {
+                headers = headers.insert(Header { key: k, value: Some(v.as_bytes()) });
+            }
+            let mut record =
+                BaseRecord::with_opaque_to(&contract.topic, Box::new((i, tx.clone()))).payload(value).headers(headers);
+            if let Some(k) = key {
+                record = record.key(k);
+            }
+            let mut pending = record;
+            loop {
+                match producer.send(pending) {
+                    Ok(()) => break,
+                    Err((
+                        rdkafka::error::KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull),
+                        back,
+                    )) => {
+                        producer.poll(Duration::from_millis(50));
+                        pending = back;
+                    }
+                    Err((e, _)) => return Err(infra(e)),
+                }
+            }
+            expected += 1;
+            producer.poll(Duration::ZERO);
+        }
+    }
+    producer.flush(Duration::from_secs(60)).map_err(infra)?;
+    drop(tx);
+    let mut sent = HashMap::new();
+    for _ in 0..expected {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(Ok((partition, offset, example))) => {
+                sent.insert((partition, offset), Sent { example });
+            }
+            Ok(Err(e)) => {
+                return Err(ContractError::infra(format!(
+                    "Kafka {}: delivery to {} failed: {e}",
+                    cluster.bootstrap, contract.topic
+                )));
+            }
+            Err(_) => {
+                return Err(ContractError::infra(format!(
+                    "Kafka {}: no delivery report for a message to {}",
+                    cluster.bootstrap, contract.topic
+                )));
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// The end offset of each partition of a topic.
+fn watermarks(cluster: &Cluster, topic: &str) -> Result<HashMap<i32, i64>, ContractError> {
+    let infra =
+        |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {topic}: {e}", cluster.bootstrap));
+    let consumer: BaseConsumer = cluster.client_config().create().map_err(infra)?;
+    let metadata = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)).map_err(infra)?;
+    let mut ends = HashMap::new();
+    for t in metadata.topics() {
+        for p in t.partitions() {
+            let (_, high) = consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(10)).map_err(infra)?;
+            ends.insert(p.id(), high);
+        }
+    }
+    Ok(ends)
+}
+
+/// The schema a consumer reads with; `None` means the producer's.
+fn consumer_schema(
+    contract: &Contract,
+    consumer: &Consumer,
+    registry: &Client,
+    options: &RunOptions,
+) -> Result<Option<Loaded>, String> {
+    let Some(spec) = &consumer.schema else { return Ok(None) };
+    let message = spec.message.as_deref().or(contract.value.message.as_deref());
+    if let Some(version) = spec.registry_version {
+        let subject = contract.value_subject();
+        let v = match version {
+            RegistryVersion::Latest => Version::Latest,
+            RegistryVersion::Number(n) => Version::Number(n),
+        };
+        let found = registry
+            .version(&subject, v)
+            .map_err(|e| format!("its schema, version {v} of subject {subject} in the registry: {e}"))?;
+        return schema::from_registry(registry, &found, message).map(Some);
+    }
+    if spec.file.is_none() && spec.revision.is_none() {
+        // Only another message of the producer's file.
+        return match spec.message.as_deref() {
+            Some(m) if Some(m) != contract.value.message.as_deref() => {
+                schema::load(&options.project, &Source { message: Some(m), ..source_of(&contract.value) }).map(Some)
+            }
+            _ => Ok(None),
+        };
+    }
+    let root = if spec.file.is_some() { spec.root.as_deref() } else { contract.value.root.as_deref() };
+    let source = Source {
+        schema_type: contract.value.schema_type,
+        file: spec.file.as_deref().or(contract.value.file.as_deref()).unwrap_or_default(),
+        message,
+        root,
+        revision: spec.revision.as_deref(),
+    };
+    schema::load(&options.project, &source).map(Some)
+}
+
+/// The subject's level: the contract's, else the registry's (BACKWARD when it has none).
+fn level_of(contract: &Contract, subject: &str, registry: &Client) -> CompatLevel {
+    contract
+        .value
+        .compatibility
+        .as_deref()
+        .and_then(CompatLevel::parse)
+        .or_else(|| registry.config(Some(subject), true).ok().as_deref().and_then(CompatLevel::parse))
+        .unwrap_or(CompatLevel::Backward)
+}
+
+fn check_compatibility(
+    contract: &Contract,
+    subject: &str,
+    registry: &Client,
+    producer: &Loaded,
+    reader: &Loaded,
+    failures: &mut Vec<Failure>,
+) {
+    if std::ptr::eq(producer, reader) {
+        return;
+    }
+    let level = level_of(contract, subject, registry);
+    match producer.compatibility(reader, level) {
+        Err(e) => push(failures, None, None, e),
+        Ok(messages) => {
+            for m in messages {
+                push(
+                    failures,
+                    None,
+                    None,
+                    format!(
+                        "its schema ({}) and the producer's ({}) are not {} compatible: {} {} at {}",
+                        reader.origin(),
+                        producer.origin(),
+                        level.name(),
+                        m.kind,
+                        m.message,
+                        m.path
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// What a consumer checks each message with.
+struct Check<'a> {
+    contract: &'a Contract,
+    consumer: &'a Consumer,
+    reader: &'a Loaded,
+    key: Option<&'a Loaded>,
+    registry: &'a Client,
+}
+
+/// Writer schemas by id, fetched from the registry once, as a Confluent deserializer does.
+#[derive(Default)]
+struct WriterCache {
+    schemas: HashMap<(i64, &'static str), Result<Arc<Loaded>, String>>,
+}
+
+impl WriterCache {
+    fn get(cache: &Mutex<WriterCache>, registry: &Client, id: i64, reader: &Loaded) -> Result<Arc<Loaded>, String> {
+        let type_name = reader.type_name();
+        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache
+            .schemas
+            .entry((id, type_name))
+            .or_insert_with(|| schema::writer_from_registry(registry, id, type_name).map(Arc::new))
+            .clone()
+    }
+}
+
+fn consume(
+    cluster: &Clients,
+    check: &Check<'_>,
+    sent: &HashMap<(i32, i64), Sent>,
+    end_offsets: Option<&HashMap<i32, i64>>,
+    options: &RunOptions,
+    writers: &Mutex<WriterCache>,
+    outcome: &mut ConsumerResult,
+) -> Result<(), ContractError> {
+    let topic = &check.contract.topic;
+    let infra =
+        |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {topic}: {e}", cluster.bootstrap));
+    // One group per consumer and topic: a service reading several topics would otherwise wait
+    // for a rebalance of its earlier group on every topic.
+    let group = format!("schemagate-{}-{}-{}", check.consumer.name, topic, std::process::id());
+    let consumer: BaseConsumer = cluster
+        .client_config()
+        .set("group.id", &group)
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()
+        .map_err(infra)?;
+    consumer.subscribe(&[topic]).map_err(infra)?;
+    let mut remaining: BTreeMap<(i32, i64), ()> = match end_offsets {
+        None => sent.keys().map(|k| (*k, ())).collect(),
+        Some(_) => BTreeMap::new(),
+    };
+    let mut open_partitions: HashMap<i32, i64> = end_offsets
+        .map(|e| e.iter().filter(|(_, high)| **high > 0).map(|(p, h)| (*p, *h)).collect())
+        .unwrap_or_default();
+    let deadline = Instant::now() + options.consume_timeout;
+    let verify_mode = end_offsets.is_some();
+    while (verify_mode && !open_partitions.is_empty()) || (!verify_mode && !remaining.is_empty()) {
+        if Instant::now() >= deadline {
+            let missing = if verify_mode { open_partitions.len() } else { remaining.len() };
+            push(
+                &mut outcome.failures,
+                None,
+                None,
+                format!(
+                    "{missing} {} did not arrive within {}s",
+                    if verify_mode { "partition(s) were not read to their end" } else { "message(s)" },
+                    options.consume_timeout.as_secs()
+                ),
+            );
+            break;
+        }
+        let Some(received) = consumer.poll(Duration::from_millis(200)) else { continue };
+        let message = received.map_err(infra)?;
+        let at = (message.partition(), message.offset());
+        let example = if verify_mode {
+            if let Some(high) = open_partitions.get(&at.0)
+                && at.1 + 1 >= *high
+            {
+                open_partitions.remove(&at.0);
+            }
+            if end_offsets.and_then(|e| e.get(&at.0)).is_some_and(|high| at.1 >= *high) {
+                continue;
+            }
+            format!("partition {} offset {}", at.0, at.1)
+        } else {
+            if remaining.remove(&at).is_none() {
+                continue; // not produced by this run
+            }
+            check.contract.examples[sent[&at].example].name.clone()
+        };
+        outcome.messages += 1;
+        verify_message(check, &message, &example, writers, &mut outcome.failures);
+    }
+    consumer.unsubscribe();
+    Ok(())
+}
+
+fn verify_message(
+    check: &Check<'_>,
+    message: &rdkafka::message::BorrowedMessage<'_>,
+    example: &str,
+    writers: &Mutex<WriterCache>,
+    failures: &mut Vec<Failure>,
+) {
+    let ex = Some(example);
+    for name in &check.consumer.headers {
+        let found = message.headers().is_some_and(|h| h.iter().any(|header| header.key == name.as_str()));
+        if !found {
+            push(failures, ex, None, format!("header {name} did not arrive"));
+        }
+    }
+    if let (Some(key_schema), Some(key)) = (check.key, message.key())
+        && let Err(e) = decode_with(key_schema, key, check.registry, writers).map(|_| ())
+    {
+        push(failures, ex, Some("key"), e);
+    }
+    let Some(payload) = message.payload() else {
+        push(failures, ex, None, "the message has no value".to_string());
+        return;
+    };
+    match decode_with(check.reader, payload, check.registry, writers) {
+        Err(e) => push(failures, ex, None, e),
+        Ok(decoded) => {
+            for f in &check.consumer.fields {
+                let Ok(steps) = expect::parse_path(&f.path) else { continue };
+                let leaves = match &decoded {
+                    Decoded::Protobuf(m) => expect::proto_leaves(m, &steps),
+                    Decoded::Avro(v, names) => match check.reader {
+                        Loaded::Avro(a) => expect::avro_leaves(names, &a.schema, v, &steps),
+                        Loaded::Protobuf(_) => continue,
+                    },
+                };
+                let expected = f.field_type.as_deref().and_then(Expected::parse);
+                for (path, reason) in expect::check(leaves, expected, f.required) {
+                    push(failures, ex, Some(&path), reason);
+                }
+            }
+        }
+    }
+}
+
+enum Decoded {
+    Protobuf(prost_reflect::DynamicMessage),
+    Avro(apache_avro::types::Value, expect::AvroNames),
+}
+
+/// Decodes bytes in the Confluent wire format as a consumer holding `reader` does.
+fn decode_with(
+    reader: &Loaded,
+    bytes: &[u8],
+    registry: &Client,
+    writers: &Mutex<WriterCache>,
+) -> Result<Decoded, String> {
+    let framed = wire::frame(bytes, matches!(reader, Loaded::Protobuf(_)))?;
+    let writer = WriterCache::get(writers, registry, framed.schema_id, reader)
+        .map_err(|e| format!("the writer's schema cannot be fetched from the registry: {e}"))?;
+    match (reader, writer.as_ref()) {
+        (Loaded::Protobuf(r), Loaded::Protobuf(w)) => {
+            let file = w.message.parent_file();
+            let written = schema::message_at(&file, &framed.indexes).ok_or_else(|| {
+                format!(
+                    "message indexes {:?} name no message in the writer's schema (id {})",
+                    framed.indexes, framed.schema_id
+                )
+            })?;
+            if written.full_name() != r.message.full_name() {
+                return Err(format!(
+                    "the producer wrote {}, the consumer reads {}",
+                    written.full_name(),
+                    r.message.full_name()
+                ));
+            }
+            prost_reflect::DynamicMessage::decode(r.message.clone(), framed.payload)
+                .map(Decoded::Protobuf)
+                .map_err(|e| format!("does not decode as {} ({}): {e}", r.message.full_name(), r.origin))
+        }
+        (Loaded::Avro(r), Loaded::Avro(w)) => {
+            let mut input = framed.payload;
+            let value = apache_avro::reader::datum::GenericDatumReader::builder(&w.schema)
+                .reader_schema(&r.schema)
+                .build()
+                .and_then(|reader| reader.read_value(&mut input))
+                .map_err(|e| {
+                    format!("does not decode with {} (written with schema id {}): {e}", r.origin, framed.schema_id)
+                })?;
+            Ok(Decoded::Avro(value, expect::AvroNames::of(&r.schema)))
+        }
+        _ => Err(format!("schema id {} is not a {} schema", framed.schema_id, reader.type_name())),
+    }
+}

@@ -1,0 +1,286 @@
+//! The schemas of a contract, loaded from a file, a git revision of a file, or the registry,
+//! and made usable for encoding and decoding: Protobuf through a prost-reflect descriptor pool
+//! built from schemagate's own parser, Avro through apache-avro.
+
+use std::path::{Path, PathBuf};
+
+use prost_reflect::{DescriptorPool, MessageDescriptor};
+use schemagate_core::compat::{CompatLevel, CompatMessage, check_level};
+use schemagate_protobuf::compat::{CompatSchema, ProtobufEngine};
+use schemagate_registry::client::{Client, SubjectVersion, fetch_references, import_closure, import_paths};
+
+use crate::model::SchemaType;
+
+/// A schema ready to write or read messages with.
+pub enum Loaded {
+    Protobuf(ProtoSchema),
+    Avro(AvroSchema),
+}
+
+/// A Protobuf message type with the files that define it.
+pub struct ProtoSchema {
+    /// Where it came from, for messages (`schemas/x.proto`, `git:HEAD~1:...`, `registry ...`).
+    pub origin: String,
+    /// The import path of the main file.
+    pub main_path: String,
+    pub text: String,
+    /// The module files the main file imports, transitively, by import path.
+    pub imports: Vec<(String, String)>,
+    pub compat: CompatSchema,
+    pub message: MessageDescriptor,
+    /// Confluent's message indexes of `message` in its file.
+    pub indexes: Vec<i32>,
+}
+
+/// An Avro schema.
+pub struct AvroSchema {
+    pub origin: String,
+    pub text: String,
+    pub schema: apache_avro::Schema,
+    pub compat: schemagate_avro::AvroSchema,
+}
+
+impl Loaded {
+    /// Where the schema came from.
+    pub fn origin(&self) -> &str {
+        match self {
+            Loaded::Protobuf(p) => &p.origin,
+            Loaded::Avro(a) => &a.origin,
+        }
+    }
+
+    /// The registry's schema type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Loaded::Protobuf(_) => "PROTOBUF",
+            Loaded::Avro(_) => "AVRO",
+        }
+    }
+
+    /// The incompatibilities of `self` (the producer's schema, the newer) with `reader` (a
+    /// consumer's schema, treated as the registered earlier version) at `level`.
+    pub fn compatibility(&self, reader: &Loaded, level: CompatLevel) -> Result<Vec<CompatMessage>, String> {
+        let result = match (self, reader) {
+            (Loaded::Protobuf(p), Loaded::Protobuf(r)) => {
+                check_level(&ProtobufEngine, level, &p.compat, std::slice::from_ref(&r.compat))
+            }
+            (Loaded::Avro(p), Loaded::Avro(r)) => {
+                check_level(&schemagate_avro::AvroEngine, level, &p.compat, std::slice::from_ref(&r.compat))
+            }
+            _ => return Err("the producer and the consumer use different schema types".to_string()),
+        };
+        Ok(result.messages)
+    }
+}
+
+/// Where to read a schema from, relative to the project root.
+pub struct Source<'a> {
+    pub schema_type: SchemaType,
+    pub file: &'a str,
+    pub message: Option<&'a str>,
+    pub root: Option<&'a str>,
+    /// A git revision to read the file (and its imports) at.
+    pub revision: Option<&'a str>,
+}
+
+/// Loads a schema from the work tree or a git revision.
+pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
+    let path = project.join(source.file);
+    let origin = match source.revision {
+        Some(rev) => format!("git:{rev}:{}", source.file),
+        None => source.file.to_string(),
+    };
+    let read = |p: &Path| -> Result<String, String> {
+        match source.revision {
+            Some(rev) => {
+                let bytes =
+                    schemagate_core::source::read_git_file(rev, &git_path(p)).map_err(|e| format!("{origin}: {e}"))?;
+                String::from_utf8(bytes).map_err(|_| format!("{origin}: not valid UTF-8"))
+            }
+            None => std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display())),
+        }
+    };
+    let text = read(&path)?;
+    match source.schema_type {
+        SchemaType::Protobuf => {
+            let root = match source.root {
+                Some(r) => project.join(r),
+                None => proto_root(&path),
+            };
+            let main_path = path
+                .strip_prefix(&root)
+                .map_err(|_| format!("{}: not under the import root {}", source.file, root.display()))?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let imports = match source.revision {
+                None => import_closure(&root, &text)?,
+                Some(_) => revision_imports(&root, &text, &read)?,
+            };
+            let message = source.message.ok_or_else(|| format!("{origin}: a Protobuf schema needs a message name"))?;
+            protobuf(origin, main_path, text, imports, Some(message))
+        }
+        SchemaType::Avro => avro(origin, text, source.message),
+        SchemaType::Json => Err(format!(
+            "{origin}: JSON Schema values are not supported by `contract test` yet (Protobuf and Avro are)"
+        )),
+        SchemaType::String => Err(format!("{origin}: a STRING key or value has no schema")),
+    }
+}
+
+/// Loads the schema a subject version holds, with its references, from the registry.
+pub fn from_registry(client: &Client, found: &SubjectVersion, message: Option<&str>) -> Result<Loaded, String> {
+    let origin = format!("registry subject {} version {}", found.subject, found.version);
+    let refs = fetch_references(client, found.references.iter().cloned())
+        .map_err(|e| format!("{origin}: cannot fetch its references: {e}"))?;
+    let deps: Vec<(String, String)> = refs.into_iter().map(|(name, v)| (name, v.schema)).collect();
+    match found.schema_type.to_ascii_uppercase().as_str() {
+        "PROTOBUF" => {
+            let main_path = format!("{}.proto", found.subject.trim_end_matches(".proto"));
+            protobuf(origin, main_path, found.schema.clone(), deps, message)
+        }
+        "AVRO" if deps.is_empty() => avro(origin, found.schema.clone(), message),
+        "AVRO" => Err(format!("{origin}: Avro schemas with references are not supported by contract tests yet")),
+        other => Err(format!("{origin}: {other} schemas are not supported by contract tests yet")),
+    }
+}
+
+/// The writer schema behind a schema id (as a Confluent deserializer fetches it), with its
+/// references.
+pub fn writer_from_registry(client: &Client, id: i64, schema_type: &str) -> Result<Loaded, String> {
+    let schema = client.schema_by_id(id).map_err(|e| format!("schema id {id}: {e}"))?;
+    let found = SubjectVersion {
+        subject: format!("schema-id-{id}"),
+        version: 0,
+        id,
+        schema: schema.schema,
+        schema_type: if schema.schema_type.is_empty() { schema_type.to_string() } else { schema.schema_type },
+        references: schema.references,
+    };
+    from_registry(client, &found, None).map_err(|e| e.replace("version 0", "(by id)"))
+}
+
+/// The folder Protobuf imports resolve from: the nearest folder upward holding `buf.yaml`,
+/// else the file's folder.
+fn proto_root(file: &Path) -> PathBuf {
+    let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut dir = Some(folder.as_path());
+    while let Some(d) = dir {
+        if d.join("buf.yaml").is_file() {
+            return d.to_path_buf();
+        }
+        dir = d.parent().filter(|p| !p.as_os_str().is_empty());
+    }
+    folder
+}
+
+/// A path as git's `rev:path` syntax reads it relative to the working directory.
+fn git_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let rel = p.strip_prefix(&cwd).unwrap_or(p);
+    format!("./{}", rel.to_string_lossy().trim_start_matches("./"))
+}
+
+fn revision_imports(
+    root: &Path,
+    text: &str,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+) -> Result<Vec<(String, String)>, String> {
+    let mut imports: Vec<(String, String)> = Vec::new();
+    let mut stack = import_paths(text);
+    while let Some(path) = stack.pop() {
+        if imports.iter().any(|(p, _)| *p == path) || path.starts_with("google/protobuf/") {
+            continue;
+        }
+        let body = read(&root.join(&path))?;
+        stack.extend(import_paths(&body));
+        imports.push((path, body));
+    }
+    Ok(imports)
+}
+
+fn protobuf(
+    origin: String,
+    main_path: String,
+    text: String,
+    imports: Vec<(String, String)>,
+    message: Option<&str>,
+) -> Result<Loaded, String> {
+    let compat = schemagate_protobuf::load_from_texts(&main_path, &text, &imports).map_err(|e| {
+        let shown = e.to_string();
+        if origin.starts_with("git:") || origin.starts_with("registry") { format!("{origin}: {shown}") } else { shown }
+    })?;
+    let mut pool = DescriptorPool::global();
+    let mut files = Vec::new();
+    for file in compat.dependencies.iter().chain(std::iter::once(&compat.main)) {
+        if pool.get_file_by_name(&file.path).is_some() {
+            continue;
+        }
+        files.push(schemagate_protobuf::descriptor::proto_to_descriptor(file).map_err(|e| format!("{origin}: {e}"))?);
+    }
+    pool.add_file_descriptor_protos(files).map_err(|e| format!("{origin}: {e}"))?;
+    // Without a name (a writer schema fetched by id), the message indexes of each record pick
+    // the message; the file's first one stands for the file.
+    let descriptor = match message {
+        Some(name) => {
+            let name = name.trim_start_matches('.');
+            pool.get_message_by_name(name)
+                .filter(|m| m.parent_file().name() == main_path)
+                .ok_or_else(|| format!("{origin}: no message {name} in {main_path}"))?
+        }
+        None => pool
+            .get_file_by_name(&main_path)
+            .and_then(|f| f.messages().next())
+            .ok_or_else(|| format!("{origin}: {main_path} defines no message"))?,
+    };
+    let indexes = message_indexes(&descriptor);
+    Ok(Loaded::Protobuf(ProtoSchema { origin, main_path, text, imports, compat, message: descriptor, indexes }))
+}
+
+/// The position of a message in its file: top-level index, then nested indexes.
+fn message_indexes(message: &MessageDescriptor) -> Vec<i32> {
+    let mut path = Vec::new();
+    let mut current = message.clone();
+    loop {
+        match current.parent_message() {
+            Some(parent) => {
+                let i = parent.child_messages().position(|m| m.full_name() == current.full_name()).unwrap_or(0);
+                path.push(i as i32);
+                current = parent;
+            }
+            None => {
+                let file = current.parent_file();
+                let i = file.messages().position(|m| m.full_name() == current.full_name()).unwrap_or(0);
+                path.push(i as i32);
+                break;
+            }
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// The message a writer's indexes name in a Protobuf schema.
+pub fn message_at(file: &prost_reflect::FileDescriptor, indexes: &[i32]) -> Option<MessageDescriptor> {
+    let (first, rest) = indexes.split_first()?;
+    let mut current = file.messages().nth(usize::try_from(*first).ok()?)?;
+    for i in rest {
+        let next = current.child_messages().nth(usize::try_from(*i).ok()?)?;
+        current = next;
+    }
+    Some(current)
+}
+
+fn avro(origin: String, text: String, record: Option<&str>) -> Result<Loaded, String> {
+    let compat = schemagate_avro::parse(&origin, &text, &[]).map_err(|e| e.to_string())?;
+    let schema = apache_avro::Schema::parse_str(&text).map_err(|e| format!("{origin}: {e}"))?;
+    if let Some(expected) = record {
+        let name = match &schema {
+            apache_avro::Schema::Record(r) => r.name.fullname(None),
+            _ => String::new(),
+        };
+        if name != expected.trim_start_matches('.') {
+            return Err(format!("{origin}: the schema's record is {name:?}, not {expected}"));
+        }
+    }
+    Ok(Loaded::Avro(AvroSchema { origin, text, schema, compat }))
+}

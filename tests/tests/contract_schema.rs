@@ -1,0 +1,89 @@
+//! docs/contract.schema.json (the editor schema of event contract files) accepts every
+//! contract in contracts/ and rejects contracts that break the format of docs/contracts.md:
+//! an unknown key, a missing topic, a field type outside the vocabulary, registry version 0.
+//! Checked with PyPI's jsonschema, which scripts/test.sh installs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn schema_accepts(yaml: &str) -> Result<(), String> {
+    let doc: serde_json::Value = yaml_serde::from_str(yaml).map_err(|e| e.to_string())?;
+    let schema = repo().join("docs/contract.schema.json");
+    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\n\
+jsonschema.Draft202012Validator.check_schema(schema)\njsonschema.Draft202012Validator(schema).validate(json.load(sys.stdin))\n";
+    let mut child = Command::new("python3")
+        .args(["-c", script, &schema.display().to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 is needed (scripts/test.sh installs jsonschema)");
+    child.stdin.take().unwrap().write_all(doc.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("ModuleNotFoundError"), "{err}");
+    if out.status.success() { Ok(()) } else { Err(err.into_owned()) }
+}
+
+/// A valid contract; the rejected ones below each change one thing in it.
+const VALID: &str = "\
+topic: orders.order-placed.v1
+value:
+  type: PROTOBUF
+  file: schemas/proto/acme/orders/v1/order_events.proto
+  message: acme.orders.v1.OrderPlaced
+producer: order-service
+consumers:
+  - name: inventory-service
+    schema: {registry_version: 1}
+    fields:
+      - {path: \"order.items[].sku\", type: string, required: true}
+    headers: [correlation-id]
+examples:
+  - name: one-item
+    key: ord-1001
+    value: {order: {order_id: ord-1001, items: [{sku: TSHIRT-BLK-M, quantity: \"2\"}]}}
+    headers: {correlation-id: 416fabab-d354-43ac-8f05-07f7e43524dd}
+";
+
+#[test]
+fn repository_contracts_validate() {
+    let dir = repo().join("contracts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "expected the example contracts in {}, found {files:?}", dir.display());
+    for file in &files {
+        let yaml = std::fs::read_to_string(file).unwrap();
+        if let Err(e) = schema_accepts(&yaml) {
+            panic!("{}: {e}", file.display());
+        }
+    }
+    schema_accepts(VALID).unwrap();
+}
+
+#[test]
+fn contracts_breaking_the_format_are_rejected() {
+    let cases = [
+        ("unknown key", VALID.replace("producer: order-service\n", "producer: order-service\nowner: team-orders\n")),
+        ("missing topic", VALID.replace("topic: orders.order-placed.v1\n", "")),
+        ("field type outside the vocabulary", VALID.replace("type: string,", "type: text,")),
+        ("registry version 0", VALID.replace("{registry_version: 1}", "{registry_version: 0}")),
+        (
+            "revision and registry version",
+            VALID.replace("{registry_version: 1}", "{registry_version: 1, revision: HEAD}"),
+        ),
+    ];
+    for (what, yaml) in cases {
+        assert_ne!(yaml, VALID, "{what}: the replacement did not apply");
+        assert!(schema_accepts(&yaml).is_err(), "schema accepted a contract with {what}:\n{yaml}");
+    }
+}
