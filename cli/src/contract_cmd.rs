@@ -126,22 +126,23 @@ pub fn run(
         (config.registry_client(Some(&registry_choice))?, None)
     };
 
-    let run_id = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
-    );
-    let cluster = kafka::start(mode, &settings.kafka, &run_id).map_err(|e| e.to_string())?;
-    if cluster.is_embedded() {
-        writeln!(stderr, "schemagate: Kafka is librdkafka's in-process mock cluster, not a real broker")
-            .map_err(|e| e.to_string())?;
-    }
     let options = RunOptions {
         project,
         repeat: args.repeat.max(1),
         verify_only,
         consume_timeout: Duration::from_secs(args.timeout.max(1)),
     };
+    let prepared = schemagate_contract::runner::prepare(&contracts, &options).map_err(|e| e.to_string())?;
+    let run_id = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+    );
+    let cluster = kafka::start(mode, &settings.kafka, &run_id).map_err(|e| e.to_string())?;
+    if cluster.is_embedded() && args.kafka.is_some() {
+        writeln!(stderr, "schemagate: Kafka is librdkafka's in-process mock cluster, not a real broker")
+            .map_err(|e| e.to_string())?;
+    }
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -150,7 +151,7 @@ pub fn run(
         );
         bar
     });
-    let outcome = schemagate_contract::run(&contracts, &cluster, &client, &options, &mut |p| {
+    let outcome = schemagate_contract::run(&contracts, prepared, &cluster, &client, &options, &mut |p| {
         if let Some(bar) = &bar {
             match p {
                 schemagate_contract::Progress::Planned { total } => bar.set_length(total),
@@ -163,6 +164,12 @@ pub fn run(
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if kafka::interrupted() {
+        // The signal thread removes this run's containers and exits with 130.
+        loop {
+            std::thread::park();
+        }
     }
     let stopped = cluster.stop();
     let report = outcome.map_err(|e: ContractError| e.to_string())?;

@@ -367,6 +367,14 @@ fn wait_until_ready(cluster: &Cluster, timeout: Duration) -> Result<(), Contract
     }
 }
 
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a signal interrupted the run: the process is about to exit with 130 once the run's
+/// containers are removed, whatever the run itself ends with.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Removes the run's containers when the process is interrupted, then exits with 130.
 fn remove_on_signal(run_id: &str) {
     let Ok(rt) = runtime() else { return };
@@ -385,10 +393,21 @@ fn remove_on_signal(run_id: &str) {
         }
         #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
-        eprintln!("schemagate: interrupted, removing this run's containers");
+        INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        say_on_stderr("schemagate: interrupted, removing this run's containers\n");
         let _ = remove_labelled(&format!("{RUN_LABEL}={run_id}")).await;
     });
     std::process::exit(130);
+}
+
+/// Writes to file descriptor 2 directly: the CLI holds the `Stderr` lock for the whole run, so
+/// `eprintln!` from the signal thread would wait for the run to end.
+fn say_on_stderr(text: &str) {
+    use std::io::Write as _;
+    use std::os::fd::FromRawFd as _;
+    // SAFETY: fd 2 stays open for the life of the process; ManuallyDrop keeps it from being closed.
+    let mut fd2 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
+    let _ = fd2.write_all(text.as_bytes());
 }
 
 /// Removes every container carrying `label` (`key` or `key=value`); answers their ids.

@@ -148,10 +148,43 @@ fn push(failures: &mut Vec<Failure>, example: Option<&str>, field: Option<&str>,
     failures.push(Failure { example: example.map(str::to_string), field: field.map(str::to_string), reason, count: 1 });
 }
 
+/// The schemas a contract's producer writes with, loaded before any container starts so that
+/// a wrong contract costs nothing.
+pub struct Prepared {
+    producer: Loaded,
+    key: Option<Loaded>,
+}
+
+/// Loads every contract's producer (and key) schema; errors name the contract file and line.
+pub fn prepare(contracts: &[Contract], options: &RunOptions) -> Result<Vec<Prepared>, ContractError> {
+    let load = |contract: &Contract, r: &SchemaRef| {
+        schema::load(&options.project, &source_of(r)).map_err(|e| {
+            let needle = match &r.message {
+                Some(m) if e.contains("no message") || e.contains("record is") => m.as_str(),
+                _ => r.file.as_deref().unwrap_or("value"),
+            };
+            contract.error_at(needle, e)
+        })
+    };
+    contracts
+        .iter()
+        .map(|contract| {
+            let producer = load(contract, &contract.value)?;
+            let key = match &contract.key {
+                Some(k) if k.schema_type != SchemaType::String => Some(load(contract, k)?),
+                _ => None,
+            };
+            Ok(Prepared { producer, key })
+        })
+        .collect()
+}
+
 /// Runs every contract against a cluster and a registry: the producer side of each contract
 /// in turn, then every consumer of every contract at once, each in its own consumer group.
+/// `prepared` comes from [`prepare`] with the same contracts.
 pub fn run(
     contracts: &[Contract],
+    prepared: Vec<Prepared>,
     cluster: &Cluster,
     registry: &Client,
     options: &RunOptions,
@@ -161,8 +194,8 @@ pub fn run(
     let total = contracts.iter().map(|c| 1 + c.consumers.len() as u64).sum();
     progress(Progress::Planned { total });
     let mut produced = Vec::new();
-    for contract in contracts {
-        produced.push(produce_contract(contract, cluster, registry, options)?);
+    for (contract, schemas) in contracts.iter().zip(prepared) {
+        produced.push(produce_contract(contract, schemas, cluster, registry, options)?);
         progress(Progress::Step { label: &contract.topic });
     }
     let writers = Mutex::new(WriterCache::default());
@@ -251,6 +284,7 @@ struct Produced<'a> {
 
 fn produce_contract<'a>(
     contract: &'a Contract,
+    schemas: Prepared,
     cluster: &Cluster,
     registry: &Client,
     options: &RunOptions,
@@ -268,25 +302,19 @@ fn produce_contract<'a>(
         consumers: Vec::new(),
         duration_ms: 0,
     };
-    let producer_schema = schema::load(&options.project, &source_of(&contract.value))
-        .map_err(|e| contract.error_at(contract.value.file.as_deref().unwrap_or("value"), e))?;
-    let key_schema = match &contract.key {
-        Some(k) if k.schema_type != SchemaType::String => Some(
-            schema::load(&options.project, &source_of(k))
-                .map_err(|e| contract.error_at(k.file.as_deref().unwrap_or("key"), e))?,
-        ),
-        _ => None,
-    };
-    cluster.create_topic(&contract.topic, contract.partitions)?;
-
+    let Prepared { producer: producer_schema, key: key_schema } = schemas;
     let mut sent: HashMap<(i32, i64), Sent> = HashMap::new();
     let mut end_offsets: Option<HashMap<i32, i64>> = None;
     if options.verify_only {
-        end_offsets = Some(watermarks(cluster, &contract.topic)?);
+        match watermarks(cluster, &contract.topic)? {
+            Some(ends) => end_offsets = Some(ends),
+            None => push(&mut result.failures, None, None, format!("topic {} does not exist", contract.topic)),
+        }
     } else {
-        let registered = register(registry, &subject, &producer_schema);
+        cluster.create_topic(&contract.topic, contract.partitions)?;
+        let registered = register(registry, &subject, &producer_schema)?;
         let key_id = match &key_schema {
-            Some(k) => match register(registry, &contract.key_subject(), k) {
+            Some(k) => match register(registry, &contract.key_subject(), k)? {
                 Ok(id) => Some(id),
                 Err(e) => {
                     push(&mut result.failures, None, None, format!("the key schema cannot be registered: {e}"));
@@ -343,7 +371,7 @@ fn run_consumer(
             check_compatibility(p.contract, &subject, registry, &p.producer_schema, reader_ref, &mut outcome.failures);
             let check =
                 Check { contract: p.contract, consumer, reader: reader_ref, key: p.key_schema.as_ref(), registry };
-            if options.verify_only || !p.sent.is_empty() {
+            if p.end_offsets.is_some() || !p.sent.is_empty() {
                 consume(clients, &check, &p.sent, p.end_offsets.as_ref(), options, writers, &mut outcome)?;
             }
         }
@@ -352,12 +380,18 @@ fn run_consumer(
     Ok(outcome)
 }
 
-fn register(registry: &Client, subject: &str, schema: &Loaded) -> Result<i64, String> {
-    match schema {
+/// Registers a schema; a refusal (incompatible, invalid) fails the contract, an unreachable or
+/// failing registry stops the run.
+fn register(registry: &Client, subject: &str, schema: &Loaded) -> Result<Result<i64, String>, ContractError> {
+    let registered = match schema {
         Loaded::Protobuf(p) => register_with_references(registry, subject, &p.text, "PROTOBUF", &p.imports),
         Loaded::Avro(a) => registry.register(subject, &Schema::avro(a.text.clone())),
+    };
+    match registered {
+        Ok(id) => Ok(Ok(id)),
+        Err(e) if e.status().is_some_and(|s| (400..500).contains(&s)) => Ok(Err(e.to_string())),
+        Err(e) => Err(ContractError::infra(format!("registry {}: {e}", registry.url()))),
     }
-    .map_err(|e| e.to_string())
 }
 
 /// The encoded key and value of each example (`None` where an example does not serialize).
@@ -430,6 +464,17 @@ fn produce(
         .map_err(infra)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let mut expected = 0usize;
+    let mut sent = HashMap::new();
+    let delivered = |report: Result<(i32, i64, usize), String>, sent: &mut HashMap<(i32, i64), Sent>| match report {
+        Ok((partition, offset, example)) => {
+            sent.insert((partition, offset), Sent { example });
+            Ok(())
+        }
+        Err(e) => Err(ContractError::infra(format!(
+            "Kafka {}: delivery to {} failed: {e}",
+            cluster.bootstrap, contract.topic
+        ))),
+    };
     for _ in 0..repeat.max(1) {
         for (i, payload) in payloads.iter().enumerate() {
             let Some((key, value)) = payload else { continue };
@@ -459,22 +504,17 @@ fn produce(
             }
             expected += 1;
             producer.poll(Duration::ZERO);
+            // Take delivery reports as they come, so a long run does not pile them up.
+            while let Ok(report) = rx.try_recv() {
+                delivered(report, &mut sent)?;
+            }
         }
     }
     producer.flush(Duration::from_secs(60)).map_err(infra)?;
     drop(tx);
-    let mut sent = HashMap::new();
-    for _ in 0..expected {
+    while sent.len() < expected {
         match rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(Ok((partition, offset, example))) => {
-                sent.insert((partition, offset), Sent { example });
-            }
-            Ok(Err(e)) => {
-                return Err(ContractError::infra(format!(
-                    "Kafka {}: delivery to {} failed: {e}",
-                    cluster.bootstrap, contract.topic
-                )));
-            }
+            Ok(report) => delivered(report, &mut sent)?,
             Err(_) => {
                 return Err(ContractError::infra(format!(
                     "Kafka {}: no delivery report for a message to {}",
@@ -487,19 +527,24 @@ fn produce(
 }
 
 /// The end offset of each partition of a topic.
-fn watermarks(cluster: &Cluster, topic: &str) -> Result<HashMap<i32, i64>, ContractError> {
+/// The end offset of each partition of a topic; `None` when the topic does not exist.
+fn watermarks(cluster: &Cluster, topic: &str) -> Result<Option<HashMap<i32, i64>>, ContractError> {
     let infra =
         |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {topic}: {e}", cluster.bootstrap));
     let consumer: BaseConsumer = cluster.client_config().create().map_err(infra)?;
-    let metadata = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)).map_err(infra)?;
+    // Asking for one topic's metadata would create it where brokers auto-create topics.
+    let metadata = consumer.fetch_metadata(None, Duration::from_secs(10)).map_err(infra)?;
+    let Some(t) = metadata.topics().iter().find(|t| t.name() == topic && t.error().is_none()) else {
+        return Ok(None);
+    };
     let mut ends = HashMap::new();
-    for t in metadata.topics() {
+    {
         for p in t.partitions() {
             let (_, high) = consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(10)).map_err(infra)?;
             ends.insert(p.id(), high);
         }
     }
-    Ok(ends)
+    Ok(Some(ends))
 }
 
 /// The schema a consumer reads with; `None` means the producer's.
@@ -635,6 +680,8 @@ fn consume(
         .set("group.id", &group)
         .set("auto.offset.reset", "earliest")
         .set("enable.auto.commit", "false")
+        // `verify` reads each partition to its end: the end-of-partition event says when.
+        .set("enable.partition.eof", if end_offsets.is_some() { "true" } else { "false" })
         .create()
         .map_err(infra)?;
     consumer.subscribe(&[topic]).map_err(infra)?;
@@ -642,8 +689,11 @@ fn consume(
         None => sent.keys().map(|k| (*k, ())).collect(),
         Some(_) => BTreeMap::new(),
     };
-    let mut open_partitions: HashMap<i32, i64> = end_offsets
-        .map(|e| e.iter().filter(|(_, high)| **high > 0).map(|(p, h)| (*p, *h)).collect())
+    // Partitions that held messages at start. Their end is the end-of-partition event rather
+    // than the listed end offset, which some Kafka-API brokers report short (tansu 0.6 counts a
+    // multi-record batch as one offset there).
+    let mut open_partitions: BTreeMap<i32, ()> = end_offsets
+        .map(|e| e.iter().filter(|(_, high)| **high > 0).map(|(p, _)| (*p, ())).collect())
         .unwrap_or_default();
     let deadline = Instant::now() + options.consume_timeout;
     let verify_mode = end_offsets.is_some();
@@ -656,24 +706,23 @@ fn consume(
                 None,
                 format!(
                     "{missing} {} did not arrive within {}s",
-                    if verify_mode { "partition(s) were not read to their end" } else { "message(s)" },
+                    if verify_mode { "partition(s) were not read to their end: their messages" } else { "message(s)" },
                     options.consume_timeout.as_secs()
                 ),
             );
             break;
         }
         let Some(received) = consumer.poll(Duration::from_millis(200)) else { continue };
-        let message = received.map_err(infra)?;
-        let at = (message.partition(), message.offset());
-        let example = if verify_mode {
-            if let Some(high) = open_partitions.get(&at.0)
-                && at.1 + 1 >= *high
-            {
-                open_partitions.remove(&at.0);
-            }
-            if end_offsets.and_then(|e| e.get(&at.0)).is_some_and(|high| at.1 >= *high) {
+        let message = match received {
+            Ok(m) => m,
+            Err(rdkafka::error::KafkaError::PartitionEOF(partition)) => {
+                open_partitions.remove(&partition);
                 continue;
             }
+            Err(e) => return Err(infra(e)),
+        };
+        let at = (message.partition(), message.offset());
+        let example = if verify_mode {
             format!("partition {} offset {}", at.0, at.1)
         } else {
             if remaining.remove(&at).is_none() {

@@ -32,6 +32,27 @@ pub struct ProtoSchema {
     pub indexes: Vec<i32>,
 }
 
+impl ProtoSchema {
+    /// The serialized `google.protobuf.FileDescriptorSet` of the message's file and every file
+    /// it imports, dependencies first: what protoc-less clients (e.g. Python's descriptor pool)
+    /// need to build the message type.
+    pub fn descriptor_set(&self) -> Vec<u8> {
+        use prost::Message as _;
+        fn visit(file: prost_reflect::FileDescriptor, out: &mut Vec<prost_types::FileDescriptorProto>) {
+            if out.iter().any(|f| f.name() == file.name()) {
+                return;
+            }
+            for dependency in file.dependencies() {
+                visit(dependency, out);
+            }
+            out.push(file.file_descriptor_proto().clone());
+        }
+        let mut files = Vec::new();
+        visit(self.message.parent_file(), &mut files);
+        prost_types::FileDescriptorSet { file: files }.encode_to_vec()
+    }
+}
+
 /// An Avro schema.
 pub struct AvroSchema {
     pub origin: String,

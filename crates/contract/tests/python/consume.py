@@ -3,7 +3,8 @@
 
 usage:
   consume.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format avro|protobuf
-             --count N [--message FULL.NAME] [--group GROUP] [--timeout SECONDS]
+             --count N [--message FULL.NAME] [--subject SUBJECT] [--group GROUP]
+             [--timeout SECONDS]
 
 Reads the first N records of TOPIC from the beginning (a confluent_kafka.Consumer subscribed
 with group GROUP, default a fresh random one, auto.offset.reset=earliest, no commits) and
@@ -11,7 +12,7 @@ deserializes each value with the real deserializer and the registry at URL:
   - avro: AvroDeserializer without a reader schema (the writer schema, fetched by the id in the
     record, is used).
   - protobuf: ProtobufDeserializer. Its message class is built without protoc, on the first
-    record: the latest version of subject `TOPIC-value` is fetched with ?format=serialized (a
+    record: the latest version of subject `TOPIC-value` (or --subject) is fetched with ?format=serialized (a
     base64 FileDescriptorProto), then, recursively, each entry of its `references` list
     (subject/version, also ?format=serialized); the files go into a fresh DescriptorPool
     dependencies first. Well-known imports (google/protobuf/*, google/type/*, confluent/*) come
@@ -60,6 +61,7 @@ def parse_args():
     parser.add_argument("--format", required=True, choices=["avro", "protobuf"])
     parser.add_argument("--count", required=True, type=int, help="how many records to read")
     parser.add_argument("--message", help="Protobuf: full name of the message (default: the one each record names)")
+    parser.add_argument("--subject", help="Protobuf with --message: the value subject (default TOPIC-value)")
     parser.add_argument("--group", help="consumer group id (default: a fresh random one)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the N records")
     return parser.parse_args()
@@ -134,7 +136,7 @@ def protobuf_deserializer(client, args):
     from google.protobuf import json_format
     from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
 
-    subject = f"{args.topic}-value"
+    subject = args.subject or f"{args.topic}-value"
     fallback_name = f"{subject}.proto"
     files = {}  # schema id (or "latest") -> (PoolBuilder, FileDescriptorProto)
     deserializers = {}  # message full name -> ProtobufDeserializer
