@@ -88,13 +88,14 @@ pub fn run(
     if let Some(b) = &args.bootstrap_servers {
         settings.kafka.bootstrap_servers = Some(b.clone());
     }
+    let mut announced = false;
     let mode = match args.kafka {
         Some(KafkaArg::Testcontainers) => Mode::Testcontainers,
         Some(KafkaArg::External) => Mode::External,
         Some(KafkaArg::Embedded) => Mode::Embedded,
         None => match settings.kafka.mode {
             Some(m) => m,
-            None if args.bootstrap_servers.is_some() => Mode::External,
+            None if settings.kafka.bootstrap_servers.is_some() => Mode::External,
             None if kafka::docker_available() => Mode::Testcontainers,
             None => {
                 writeln!(
@@ -103,6 +104,7 @@ pub fn run(
                      (--kafka embedded), NOT a real broker"
                 )
                 .map_err(|e| e.to_string())?;
+                announced = true;
                 Mode::Embedded
             }
         },
@@ -139,7 +141,7 @@ pub fn run(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
     );
     let cluster = kafka::start(mode, &settings.kafka, &run_id).map_err(|e| e.to_string())?;
-    if cluster.is_embedded() && args.kafka.is_some() {
+    if cluster.is_embedded() && !announced {
         writeln!(stderr, "schemagate: Kafka is librdkafka's in-process mock cluster, not a real broker")
             .map_err(|e| e.to_string())?;
     }
@@ -183,12 +185,17 @@ pub fn run(
     Ok(if report.passed() { 0 } else { 1 })
 }
 
-/// `contract cleanup`: removes every container labelled `dev.schemagate.contract`.
-pub fn cleanup(stdout: &mut dyn Write) -> Result<u8, String> {
-    let removed = kafka::cleanup().map_err(|e| e.to_string())?;
+/// `contract cleanup`: removes containers labelled `dev.schemagate.contract` whose run has
+/// ended (all of them with `all`).
+pub fn cleanup(all: bool, stdout: &mut dyn Write) -> Result<u8, String> {
+    let (removed, kept) = kafka::cleanup(all).map_err(|e| e.to_string())?;
+    let out = |stdout: &mut dyn Write, line: String| writeln!(stdout, "{line}").map_err(|e| e.to_string());
     for id in &removed {
-        writeln!(stdout, "removed {}", &id[..id.len().min(12)]).map_err(|e| e.to_string())?;
+        out(stdout, format!("removed {}", &id[..id.len().min(12)]))?;
     }
-    writeln!(stdout, "{} container(s) removed", removed.len()).map_err(|e| e.to_string())?;
+    for id in &kept {
+        out(stdout, format!("kept {} (its run is still going; --all removes it)", &id[..id.len().min(12)]))?;
+    }
+    out(stdout, format!("{} container(s) removed", removed.len()))?;
     Ok(0)
 }

@@ -218,8 +218,13 @@ enum ContractCommand {
     /// Verify what each topic already holds (up to its end offsets at start) as each consumer;
     /// nothing is produced.
     Verify(contract_cmd::ContractArgs),
-    /// Remove containers left behind by interrupted runs (label dev.schemagate.contract).
-    Cleanup,
+    /// Remove containers left behind by interrupted runs (label dev.schemagate.contract);
+    /// containers of runs still going are kept unless `--all`.
+    Cleanup {
+        /// Also remove containers of runs that are still going.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -368,8 +373,8 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Contract { command: ContractCommand::Verify(args) } => {
             contract_cmd::run(&args, true, stdout, stderr).map_err(CliError::Usage)
         }
-        Command::Contract { command: ContractCommand::Cleanup } => {
-            contract_cmd::cleanup(stdout).map_err(CliError::Usage)
+        Command::Contract { command: ContractCommand::Cleanup { all } } => {
+            contract_cmd::cleanup(all, stdout).map_err(CliError::Usage)
         }
         Command::Compat { input, against, schema_type, level, format } => {
             compat(&input, &against, schema_type.as_deref(), &level, format, stdout)

@@ -322,6 +322,14 @@ fn malformed_contracts_exit_2_with_file_line_and_column() {
     );
     assert!(!stderr.contains("mock cluster"), "Kafka must not start for a wrong contract: {stderr}");
 
+    let dir = shop(&order_contract("    schema: {file: contracts/consumers/billing/missing.proto}\n", "long"));
+    let (code, _, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("contracts/orders.yaml:9:20: consumer billing:") && stderr.contains("missing.proto"),
+        "{stderr}"
+    );
+
     let empty = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(empty.path().join("contracts")).unwrap();
     let (code, _, stderr) = schemagate(empty.path(), &["contract", "test", "--kafka", "embedded"]);
@@ -589,7 +597,12 @@ fn ctrl_c_removes_the_run_container_and_cleanup_removes_leftovers() {
         assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    // `cleanup` leaves a run that is still going alone.
+    let (code, stdout, stderr) = schemagate(&repo_root(), &["contract", "cleanup"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&format!("kept {}", &started[0][..12])), "{stdout}");
+    assert!(container_exists(&started[0]));
+    std::thread::sleep(std::time::Duration::from_secs(1));
     assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());

@@ -454,9 +454,9 @@ fn avro_walk(
         return Err((
             path,
             format!(
-                "{} is an {}: write {}[] to read every element",
+                "{} is {}: write {}[] to read every element",
                 step.name,
-                avro_kind(field_schema).name(),
+                if matches!(field_schema, AvroType::Array(_)) { "an array" } else { "a map" },
                 step.name
             ),
         ));

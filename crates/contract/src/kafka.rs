@@ -4,6 +4,7 @@
 //! are removed when the run ends, on Ctrl-C or SIGTERM too, and `cleanup` removes leftovers.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
@@ -88,21 +89,38 @@ impl ImageSpec {
     /// `base` from the configuration file.
     pub fn from_env(base: Option<ImageSpec>) -> Result<Option<ImageSpec>, ContractError> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
-        let Some(image) = var("SCHEMAGATE_KAFKA_IMAGE") else { return Ok(base) };
-        let (name, tag) = match image.rsplit_once(':').filter(|(_, t)| !t.contains('/')) {
-            Some((n, t)) => (n.to_string(), t.to_string()),
-            None => (image.clone(), latest()),
+        let others: Vec<&str> =
+            ["SCHEMAGATE_KAFKA_PORT", "SCHEMAGATE_KAFKA_COMMAND", "SCHEMAGATE_KAFKA_ENV", "SCHEMAGATE_KAFKA_WAIT_LOG"]
+                .into_iter()
+                .filter(|n| var(n).is_some())
+                .collect();
+        let mut spec = match (var("SCHEMAGATE_KAFKA_IMAGE"), base) {
+            (None, None) if others.is_empty() => return Ok(None),
+            (None, None) => {
+                return Err(ContractError::Input(format!(
+                    "{} set, but no image: set SCHEMAGATE_KAFKA_IMAGE (or contract.kafka.image in schemagate.yaml)",
+                    others.join(", ")
+                )));
+            }
+            (None, Some(base)) => base,
+            (Some(image), base) => {
+                let (name, tag) = match image.rsplit_once(':').filter(|(_, t)| !t.contains('/')) {
+                    Some((n, t)) => (n.to_string(), t.to_string()),
+                    None => (image.clone(), latest()),
+                };
+                let mut spec = base.filter(|b| b.name == name).unwrap_or(ImageSpec {
+                    name,
+                    tag: latest(),
+                    port: kafka_port(),
+                    env: BTreeMap::new(),
+                    command: Vec::new(),
+                    wait_log: None,
+                    startup_timeout_secs: startup_timeout(),
+                });
+                spec.tag = tag;
+                spec
+            }
         };
-        let mut spec = base.filter(|b| b.name == name).unwrap_or(ImageSpec {
-            name: name.clone(),
-            tag: tag.clone(),
-            port: kafka_port(),
-            env: BTreeMap::new(),
-            command: Vec::new(),
-            wait_log: None,
-            startup_timeout_secs: startup_timeout(),
-        });
-        spec.tag = tag;
         if let Some(port) = var("SCHEMAGATE_KAFKA_PORT") {
             spec.port = port
                 .parse()
@@ -410,8 +428,12 @@ fn say_on_stderr(text: &str) {
     let _ = fd2.write_all(text.as_bytes());
 }
 
-/// Removes every container carrying `label` (`key` or `key=value`); answers their ids.
-pub async fn remove_labelled(label: &str) -> Result<Vec<String>, ContractError> {
+/// Removes every container carrying `label` (`key` or `key=value`), except those `keep`
+/// selects; answers the ids removed and the ids kept.
+async fn remove_labelled_except(
+    label: &str,
+    keep: &dyn Fn(&HashMap<String, String>) -> bool,
+) -> Result<(Vec<String>, Vec<String>), ContractError> {
     let docker = Docker::connect_with_defaults()
         .map_err(|e| ContractError::infra(format!("cannot reach the Docker engine: {e}")))?;
     let options = ListContainersOptions {
@@ -423,9 +445,13 @@ pub async fn remove_labelled(label: &str) -> Result<Vec<String>, ContractError> 
         .list_containers(Some(options))
         .await
         .map_err(|e| ContractError::infra(format!("cannot list containers: {e}")))?;
-    let mut removed = Vec::new();
+    let (mut removed, mut kept) = (Vec::new(), Vec::new());
     for c in found {
         let Some(id) = c.id else { continue };
+        if keep(&c.labels.unwrap_or_default()) {
+            kept.push(id);
+            continue;
+        }
         let options = RemoveContainerOptions { force: true, v: true, ..Default::default() };
         docker
             .remove_container(&id, Some(options))
@@ -433,12 +459,27 @@ pub async fn remove_labelled(label: &str) -> Result<Vec<String>, ContractError> 
             .map_err(|e| ContractError::infra(format!("cannot remove container {}: {e}", short(&id))))?;
         removed.push(id);
     }
-    Ok(removed)
+    Ok((removed, kept))
 }
 
-/// `schemagate contract cleanup`: removes every schemagate contract container.
-pub fn cleanup() -> Result<Vec<String>, ContractError> {
-    runtime()?.block_on(remove_labelled(LABEL))
+async fn remove_labelled(label: &str) -> Result<Vec<String>, ContractError> {
+    remove_labelled_except(label, &|_| false).await.map(|(removed, _)| removed)
+}
+
+/// Whether the run that started a container is still going: its run label starts with the
+/// process id of a process that exists (on Linux; elsewhere every run counts as ended).
+fn run_alive(labels: &HashMap<String, String>) -> bool {
+    let Some(pid) = labels.get(RUN_LABEL).and_then(|run| run.split('-').next()).and_then(|p| p.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// `schemagate contract cleanup`: removes schemagate's contract containers whose run has ended
+/// (all of them with `all`); answers the ids removed and those of runs still going.
+pub fn cleanup(all: bool) -> Result<(Vec<String>, Vec<String>), ContractError> {
+    runtime()?.block_on(remove_labelled_except(LABEL, &|labels| !all && run_alive(labels)))
 }
 
 /// The `contract:` section of schemagate.yaml.

@@ -153,6 +153,9 @@ fn push(failures: &mut Vec<Failure>, example: Option<&str>, field: Option<&str>,
 pub struct Prepared {
     producer: Loaded,
     key: Option<Loaded>,
+    /// Per consumer: its schema from a file or a git revision; `None` for the producer's own
+    /// schema or a registry version.
+    consumers: Vec<Option<Loaded>>,
 }
 
 /// Loads every contract's producer (and key) schema; errors name the contract file and line.
@@ -174,7 +177,20 @@ pub fn prepare(contracts: &[Contract], options: &RunOptions) -> Result<Vec<Prepa
                 Some(k) if k.schema_type != SchemaType::String => Some(load(contract, k)?),
                 _ => None,
             };
-            Ok(Prepared { producer, key })
+            let consumers = contract
+                .consumers
+                .iter()
+                .map(|consumer| {
+                    local_consumer_schema(contract, consumer, options).map_err(|e| {
+                        let spec = consumer.schema.as_ref();
+                        let needle = spec
+                            .and_then(|s| s.file.as_deref().or(s.revision.as_deref()))
+                            .unwrap_or(consumer.name.as_str());
+                        contract.error_at(needle, format!("consumer {}: {e}", consumer.name))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Prepared { producer, key, consumers })
         })
         .collect()
 }
@@ -208,7 +224,7 @@ pub fn run(
                 let tx = tx.clone();
                 let writers = &writers;
                 scope.spawn(move || {
-                    let _ = tx.send((ci, ki, run_consumer(p, consumer, clients, registry, options, writers)));
+                    let _ = tx.send((ci, ki, run_consumer(p, ki, consumer, clients, registry, options, writers)));
                 });
             }
         }
@@ -277,6 +293,8 @@ struct Produced<'a> {
     result: ContractResult,
     producer_schema: Loaded,
     key_schema: Option<Loaded>,
+    /// Each consumer's own schema when it lives in the project (see [`Prepared`]).
+    consumer_schemas: Vec<Option<Loaded>>,
     sent: HashMap<(i32, i64), Sent>,
     /// `verify`: the end offset of each partition when the run started.
     end_offsets: Option<HashMap<i32, i64>>,
@@ -302,7 +320,7 @@ fn produce_contract<'a>(
         consumers: Vec::new(),
         duration_ms: 0,
     };
-    let Prepared { producer: producer_schema, key: key_schema } = schemas;
+    let Prepared { producer: producer_schema, key: key_schema, consumers: consumer_schemas } = schemas;
     let mut sent: HashMap<(i32, i64), Sent> = HashMap::new();
     let mut end_offsets: Option<HashMap<i32, i64>> = None;
     if options.verify_only {
@@ -343,11 +361,12 @@ fn produce_contract<'a>(
         }
     }
     result.duration_ms = started.elapsed().as_millis();
-    Ok(Produced { contract, result, producer_schema, key_schema, sent, end_offsets })
+    Ok(Produced { contract, result, producer_schema, key_schema, consumer_schemas, sent, end_offsets })
 }
 
 fn run_consumer(
     p: &Produced<'_>,
+    index: usize,
     consumer: &Consumer,
     clients: &Clients,
     registry: &Client,
@@ -362,10 +381,15 @@ fn run_consumer(
         failures: Vec::new(),
         duration_ms: 0,
     };
-    match consumer_schema(p.contract, consumer, registry, options) {
-        Err(e) => push(&mut outcome.failures, None, None, e),
+    let from_registry = registry_schema(p.contract, consumer, registry);
+    let reader = match &from_registry {
+        Some(found) => found.as_ref().map(Some),
+        None => Ok(p.consumer_schemas[index].as_ref()),
+    };
+    match reader {
+        Err(e) => push(&mut outcome.failures, None, None, e.clone()),
         Ok(reader) => {
-            let reader_ref = reader.as_ref().unwrap_or(&p.producer_schema);
+            let reader_ref = reader.unwrap_or(&p.producer_schema);
             outcome.schema = reader_ref.origin().to_string();
             let subject = p.contract.value_subject();
             check_compatibility(p.contract, &subject, registry, &p.producer_schema, reader_ref, &mut outcome.failures);
@@ -548,25 +572,19 @@ fn watermarks(cluster: &Cluster, topic: &str) -> Result<Option<HashMap<i32, i64>
 }
 
 /// The schema a consumer reads with; `None` means the producer's.
-fn consumer_schema(
+/// The schema a consumer reads with when it lives in the project (a file, a git revision of
+/// one, or another message of the producer's file); `None` means the producer's own schema or
+/// a registry version, resolved at run time by [`registry_schema`].
+fn local_consumer_schema(
     contract: &Contract,
     consumer: &Consumer,
-    registry: &Client,
     options: &RunOptions,
 ) -> Result<Option<Loaded>, String> {
     let Some(spec) = &consumer.schema else { return Ok(None) };
-    let message = spec.message.as_deref().or(contract.value.message.as_deref());
-    if let Some(version) = spec.registry_version {
-        let subject = contract.value_subject();
-        let v = match version {
-            RegistryVersion::Latest => Version::Latest,
-            RegistryVersion::Number(n) => Version::Number(n),
-        };
-        let found = registry
-            .version(&subject, v)
-            .map_err(|e| format!("its schema, version {v} of subject {subject} in the registry: {e}"))?;
-        return schema::from_registry(registry, &found, message).map(Some);
+    if spec.registry_version.is_some() {
+        return Ok(None);
     }
+    let message = spec.message.as_deref().or(contract.value.message.as_deref());
     if spec.file.is_none() && spec.revision.is_none() {
         // Only another message of the producer's file.
         return match spec.message.as_deref() {
@@ -585,6 +603,24 @@ fn consumer_schema(
         revision: spec.revision.as_deref(),
     };
     schema::load(&options.project, &source).map(Some)
+}
+
+/// A consumer's schema held by the registry (`registry_version`), if it reads with one.
+fn registry_schema(contract: &Contract, consumer: &Consumer, registry: &Client) -> Option<Result<Loaded, String>> {
+    let spec = consumer.schema.as_ref()?;
+    let version = spec.registry_version?;
+    let message = spec.message.as_deref().or(contract.value.message.as_deref());
+    let subject = contract.value_subject();
+    let v = match version {
+        RegistryVersion::Latest => Version::Latest,
+        RegistryVersion::Number(n) => Version::Number(n),
+    };
+    Some(
+        registry
+            .version(&subject, v)
+            .map_err(|e| format!("its schema, version {v} of subject {subject} in the registry: {e}"))
+            .and_then(|found| schema::from_registry(registry, &found, message)),
+    )
 }
 
 /// The subject's level: the contract's, else the registry's (BACKWARD when it has none).

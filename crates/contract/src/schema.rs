@@ -141,9 +141,9 @@ pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
             protobuf(origin, main_path, text, imports, Some(message))
         }
         SchemaType::Avro => avro(origin, text, source.message),
-        SchemaType::Json => Err(format!(
-            "{origin}: JSON Schema values are not supported by `contract test` yet (Protobuf and Avro are)"
-        )),
+        SchemaType::Json => {
+            Err(format!("{origin}: JSON Schema values are not supported by contract tests yet (Protobuf and Avro are)"))
+        }
         SchemaType::String => Err(format!("{origin}: a STRING key or value has no schema")),
     }
 }
