@@ -625,3 +625,67 @@ fn ctrl_c_removes_the_run_container_and_cleanup_removes_leftovers() {
     assert!(stdout.contains(&format!("removed {}", &id[..12])), "{stdout}");
     assert!(!container_exists(&id));
 }
+
+#[test]
+fn a_consumer_can_read_with_a_version_the_registry_holds() {
+    // The registry already holds version 1 (with `carrier`); the producer now writes version 2
+    // without it. A consumer pinned to registry version 1 needs `carrier` without a default.
+    let db = tempfile::tempdir().unwrap();
+    let server = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db_path: db.path().join("registry.db"),
+        basic_auth: None,
+        read_only: false,
+    })
+    .unwrap();
+    let client =
+        schemagate_registry::client::Client::new(&schemagate_registry::client::ClientConfig::new(server.url()))
+            .unwrap();
+    client.set_config(Some("shop.shipments.v1-value"), "NONE").unwrap();
+    client.register("shop.shipments.v1-value", &schemagate_registry::client::Schema::avro(SHIPMENT_V1)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "schemas/shipment.avsc", SHIPMENT_V2);
+    let contract = |version: &str| {
+        format!(
+            "topic: shop.shipments.v1
+value: {{type: AVRO, file: schemas/shipment.avsc}}
+producer: warehouse
+consumers:
+  - name: tracking
+    schema: {{registry_version: {version}}}
+    fields: [{{path: weight_grams, type: long, required: true}}]
+examples:
+  - name: parcel
+    value: {{shipment_id: s-1, weight_grams: 900}}
+"
+        )
+    };
+    write(dir.path(), "contracts/shipments.yaml", &contract("1"));
+    let url = server.url();
+    let args = ["contract", "test", "--kafka", "embedded", "--registry", url.as_str()];
+    let (code, stdout, stderr) = schemagate(dir.path(), &args);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 message(s) verified with registry subject shop.shipments.v1-value version 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "consumer tracking example parcel: does not decode with registry subject shop.shipments.v1-value version 1"
+        ),
+        "{stdout}"
+    );
+    // `latest` is the producer's own version 2 now: it reads.
+    write(dir.path(), "contracts/shipments.yaml", &contract("latest"));
+    let (code, stdout, stderr) = schemagate(dir.path(), &args);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("verified with registry subject shop.shipments.v1-value version 2"), "{stdout}");
+    // A version the subject does not have fails the consumer, naming it.
+    write(dir.path(), "contracts/shipments.yaml", &contract("7"));
+    let (code, stdout, _) = schemagate(dir.path(), &args);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("consumer tracking: its schema, version 7 of subject shop.shipments.v1-value in the registry"),
+        "{stdout}"
+    );
+}

@@ -198,27 +198,28 @@ impl Cluster {
         Clients { bootstrap: self.bootstrap.clone(), config: self.config.clone() }
     }
 
-    /// Creates a topic unless it exists (with the partition count asked for).
-    pub fn create_topic(&self, topic: &str, partitions: i32) -> Result<(), ContractError> {
+    /// Creates topics (name, partitions) unless they exist, in one request.
+    pub fn create_topics(&self, topics: &[(&str, i32)]) -> Result<(), ContractError> {
         if let Guard::Mock(mock) = &self.guard {
-            return mock
-                .create_topic(topic, partitions, 1)
-                .map_err(|e| ContractError::infra(format!("mock cluster: cannot create topic {topic}: {e}")));
+            for (topic, partitions) in topics {
+                mock.create_topic(topic, *partitions, 1)
+                    .map_err(|e| ContractError::infra(format!("mock cluster: cannot create topic {topic}: {e}")))?;
+            }
+            return Ok(());
         }
         let admin: AdminClient<DefaultClientContext> = self
             .client_config()
             .create()
             .map_err(|e| ContractError::infra(format!("Kafka {}: {e}", self.bootstrap)))?;
-        let topic_spec = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
+        let specs: Vec<NewTopic<'_>> =
+            topics.iter().map(|(t, p)| NewTopic::new(t, *p, TopicReplication::Fixed(1))).collect();
         let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
-        let runtime = runtime()?;
-        let results = runtime
-            .block_on(admin.create_topics([&topic_spec], &options))
-            .map_err(|e| ContractError::infra(format!("Kafka {}: cannot create topic {topic}: {e}", self.bootstrap)))?;
+        let results = runtime()?
+            .block_on(admin.create_topics(&specs, &options))
+            .map_err(|e| ContractError::infra(format!("Kafka {}: cannot create topics: {e}", self.bootstrap)))?;
         for r in results {
             match r {
-                Ok(_) => {}
-                Err((_, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Ok(_) | Err((_, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {}
                 Err((name, code)) => {
                     return Err(ContractError::infra(format!(
                         "Kafka {}: cannot create topic {name}: {code}",

@@ -41,7 +41,7 @@ pub fn text(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "\n{} contract(s), {} failed; {} consumer(s), {} failed; {} message(s) produced, {} verified \
-         ({:.0}/s); Kafka start {:.1} s, total {:.1} s",
+         ({:.0}/s); Kafka start {:.1} s, produce {:.1} s, verify {:.1} s, total {:.1} s",
         s.contracts,
         s.contracts_failed,
         s.consumers,
@@ -50,6 +50,8 @@ pub fn text(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         s.messages_verified,
         s.verified_per_second,
         s.kafka_startup_ms as f64 / 1000.0,
+        s.produce_ms as f64 / 1000.0,
+        s.verify_ms as f64 / 1000.0,
         s.total_ms as f64 / 1000.0
     )
 }
