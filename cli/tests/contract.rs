@@ -689,3 +689,65 @@ examples:
         "{stdout}"
     );
 }
+
+const PAYMENT_JSON_V2: &str = r#"{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "properties": {
+    "payment_id": {"type": "string"},
+    "amount": {"type": "integer", "minimum": 0},
+    "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}
+  },
+  "required": ["payment_id", "amount"]
+}"#;
+
+#[test]
+fn json_schema_values_are_validated_as_producer_and_as_each_consumer() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "schemas/payment.json", PAYMENT_JSON_V2);
+    // The ledger still reads with a version that requires `currency`.
+    let v1 = PAYMENT_JSON_V2
+        .replace(r#""required": ["payment_id", "amount"]"#, r#""required": ["payment_id", "amount", "currency"]"#);
+    write(dir.path(), "contracts/consumers/ledger/payment.json", &v1);
+    let contract = "topic: shop.payments.v1
+value: {type: JSON, file: schemas/payment.json, compatibility: NONE}
+producer: payments
+consumers:
+  - name: ledger
+    schema: {file: contracts/consumers/ledger/payment.json}
+    fields:
+      - {path: amount, type: long, required: true}
+      - {path: currency, type: string, required: true}
+  - name: fraud
+    fields:
+      - {path: amount, type: double}
+examples:
+  - name: euro
+    value: {payment_id: p-1, amount: 1250, currency: EUR}
+  - name: no-currency
+    value: {payment_id: p-2, amount: 99}
+";
+    write(dir.path(), "contracts/payments.yaml", contract);
+    let (code, stdout, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    for expected in [
+        "contract contracts/payments.yaml consumer ledger example no-currency: does not validate against \
+         contracts/consumers/ledger/payment.json (written with schema id 1): \"currency\" is a required property at /",
+        "contract contracts/payments.yaml consumer fraud example euro: field amount: expected double, the consumer's schema has integer",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains("consumer ledger example euro"), "{stdout}");
+
+    // An example the producer's own schema refuses is the producer's failure.
+    write(dir.path(), "contracts/payments.yaml", &contract.replace("currency: EUR", "currency: euro"));
+    let (code, stdout, _) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "contract contracts/payments.yaml example euro: field value: does not validate against schemas/payment.json"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("at /currency"), "{stdout}");
+}

@@ -23,6 +23,12 @@ pub enum Kind {
     Timestamp,
     /// An Avro long carrying a timestamp logical type: a timestamp and a long.
     LongTimestamp,
+    /// A JSON integer: an int or a long.
+    JsonInteger,
+    /// A JSON number with a fraction or exponent: a float or a double.
+    JsonNumber,
+    /// A JSON member that is not there: its type is unknown.
+    Missing,
     Null,
 }
 
@@ -42,6 +48,9 @@ impl Kind {
             Kind::Map => "map",
             Kind::Timestamp => "timestamp",
             Kind::LongTimestamp => "timestamp (long)",
+            Kind::JsonInteger => "integer",
+            Kind::JsonNumber => "number",
+            Kind::Missing => "nothing",
             Kind::Null => "null",
         }
     }
@@ -80,6 +89,14 @@ impl Expected {
     }
 
     fn accepts(self, kind: Kind) -> bool {
+        match (self, kind) {
+            (_, Kind::Missing) => return true,
+            (Expected::Exactly(Kind::Int | Kind::Long) | Expected::Integer | Expected::Number, Kind::JsonInteger) => {
+                return true;
+            }
+            (Expected::Exactly(Kind::Float | Kind::Double) | Expected::Number, Kind::JsonNumber) => return true,
+            _ => {}
+        }
         match self {
             Expected::Exactly(Kind::Record) => matches!(kind, Kind::Record | Kind::Timestamp),
             Expected::Exactly(Kind::Timestamp) => matches!(kind, Kind::Timestamp | Kind::LongTimestamp),
@@ -274,6 +291,76 @@ fn proto_walk(
             }
         }
         _ => Err((path, format!("{} is not a message, it has no field {}", step.name, rest[0].name))),
+    }
+}
+
+// ---- JSON ----
+
+fn json_kind(v: &serde_json::Value) -> Kind {
+    match v {
+        serde_json::Value::Null => Kind::Null,
+        serde_json::Value::Bool(_) => Kind::Boolean,
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => Kind::JsonInteger,
+        serde_json::Value::Number(_) => Kind::JsonNumber,
+        serde_json::Value::String(_) => Kind::String,
+        serde_json::Value::Array(_) => Kind::Array,
+        serde_json::Value::Object(_) => Kind::Record,
+    }
+}
+
+fn json_present(v: Option<&serde_json::Value>) -> bool {
+    match v {
+        None | Some(serde_json::Value::Null) => false,
+        Some(serde_json::Value::Array(a)) => !a.is_empty(),
+        Some(serde_json::Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// The values a path reaches in a JSON value (validated against the consumer's schema); types
+/// are those of the JSON values themselves.
+pub fn json_leaves(value: &serde_json::Value, steps: &[Step]) -> Vec<Leaf> {
+    let mut out = Vec::new();
+    json_walk(Some(value), steps, String::new(), &mut out);
+    out
+}
+
+fn json_walk(value: Option<&serde_json::Value>, steps: &[Step], prefix: String, out: &mut Vec<Leaf>) {
+    let Some((step, rest)) = steps.split_first() else { return };
+    let path = if prefix.is_empty() { step.name.clone() } else { format!("{prefix}.{}", step.name) };
+    let field = value.and_then(|v| v.get(&step.name)).filter(|v| !v.is_null());
+    let leaf = |path: String, v: Option<&serde_json::Value>| Leaf {
+        path,
+        kind: v.map_or(Kind::Missing, json_kind),
+        present: json_present(v),
+    };
+    if step.each {
+        let elements: Vec<&serde_json::Value> = match field {
+            Some(serde_json::Value::Array(items)) => items.iter().collect(),
+            Some(serde_json::Value::Object(members)) => members.values().collect(),
+            _ => Vec::new(),
+        };
+        if elements.is_empty() {
+            if rest.is_empty() {
+                out.push(leaf(format!("{path}[]"), None));
+            } else {
+                json_walk(None, rest, format!("{path}[]"), out);
+            }
+            return;
+        }
+        for (i, v) in elements.into_iter().enumerate() {
+            if rest.is_empty() {
+                out.push(leaf(format!("{path}[{i}]"), Some(v)));
+            } else {
+                json_walk(Some(v), rest, format!("{path}[{i}]"), out);
+            }
+        }
+        return;
+    }
+    if rest.is_empty() {
+        out.push(leaf(path, field));
+    } else {
+        json_walk(field, rest, path, out);
     }
 }
 

@@ -436,6 +436,7 @@ fn register(registry: &Client, subject: &str, schema: &Loaded) -> Result<Result<
     let registered = match schema {
         Loaded::Protobuf(p) => register_with_references(registry, subject, &p.text, "PROTOBUF", &p.imports),
         Loaded::Avro(a) => registry.register(subject, &Schema::avro(a.text.clone())),
+        Loaded::Json(j) => registry.register(subject, &Schema::json(j.text.clone())),
     };
     match registered {
         Ok(id) => Ok(Ok(id)),
@@ -824,9 +825,10 @@ fn verify_message(
                 let Ok(steps) = expect::parse_path(&f.path) else { continue };
                 let leaves = match &decoded {
                     Decoded::Protobuf(m) => expect::proto_leaves(m, &steps),
+                    Decoded::Json(v) => Ok(expect::json_leaves(v, &steps)),
                     Decoded::Avro(v, names) => match check.reader {
                         Loaded::Avro(a) => expect::avro_leaves(names, &a.schema, v, &steps),
-                        Loaded::Protobuf(_) => continue,
+                        Loaded::Protobuf(_) | Loaded::Json(_) => continue,
                     },
                 };
                 let expected = f.field_type.as_deref().and_then(Expected::parse);
@@ -840,6 +842,7 @@ fn verify_message(
 
 enum Decoded {
     Protobuf(prost_reflect::DynamicMessage),
+    Json(serde_json::Value),
     Avro(apache_avro::types::Value, expect::AvroNames),
 }
 
@@ -883,6 +886,19 @@ fn decode_with(
                     format!("does not decode with {} (written with schema id {}): {e}", r.origin, framed.schema_id)
                 })?;
             Ok(Decoded::Avro(value, expect::AvroNames::of(&r.schema)))
+        }
+        (Loaded::Json(r), Loaded::Json(_)) => {
+            let value: serde_json::Value =
+                serde_json::from_slice(framed.payload).map_err(|e| format!("the value is not JSON: {e}"))?;
+            if let Some(e) = r.validator.iter_errors(&value).next() {
+                return Err(format!(
+                    "does not validate against {} (written with schema id {}): {e} at {}",
+                    r.origin,
+                    framed.schema_id,
+                    wire::pointer(&e.instance_path().to_string())
+                ));
+            }
+            Ok(Decoded::Json(value))
         }
         _ => Err(format!("schema id {} is not a {} schema", framed.schema_id, reader.type_name())),
     }

@@ -15,6 +15,15 @@ use crate::model::SchemaType;
 pub enum Loaded {
     Protobuf(ProtoSchema),
     Avro(AvroSchema),
+    Json(JsonSchema),
+}
+
+/// A JSON Schema, compiled for validation (no remote or file `$ref`s are fetched).
+pub struct JsonSchema {
+    pub origin: String,
+    pub text: String,
+    pub validator: jsonschema::Validator,
+    pub compat: schemagate_jsonschema::Schema,
 }
 
 /// A Protobuf message type with the files that define it.
@@ -67,6 +76,7 @@ impl Loaded {
         match self {
             Loaded::Protobuf(p) => &p.origin,
             Loaded::Avro(a) => &a.origin,
+            Loaded::Json(j) => &j.origin,
         }
     }
 
@@ -75,6 +85,7 @@ impl Loaded {
         match self {
             Loaded::Protobuf(_) => "PROTOBUF",
             Loaded::Avro(_) => "AVRO",
+            Loaded::Json(_) => "JSON",
         }
     }
 
@@ -87,6 +98,9 @@ impl Loaded {
             }
             (Loaded::Avro(p), Loaded::Avro(r)) => {
                 check_level(&schemagate_avro::AvroEngine, level, &p.compat, std::slice::from_ref(&r.compat))
+            }
+            (Loaded::Json(p), Loaded::Json(r)) => {
+                check_level(&schemagate_jsonschema::JsonSchemaEngine, level, &p.compat, std::slice::from_ref(&r.compat))
             }
             _ => return Err("the producer and the consumer use different schema types".to_string()),
         };
@@ -141,9 +155,7 @@ pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
             protobuf(origin, main_path, text, imports, Some(message))
         }
         SchemaType::Avro => avro(origin, text, source.message),
-        SchemaType::Json => {
-            Err(format!("{origin}: JSON Schema values are not supported by contract tests yet (Protobuf and Avro are)"))
-        }
+        SchemaType::Json => json(origin, text),
         SchemaType::String => Err(format!("{origin}: a STRING key or value has no schema")),
     }
 }
@@ -161,6 +173,8 @@ pub fn from_registry(client: &Client, found: &SubjectVersion, message: Option<&s
         }
         "AVRO" if deps.is_empty() => avro(origin, found.schema.clone(), message),
         "AVRO" => Err(format!("{origin}: Avro schemas with references are not supported by contract tests yet")),
+        "JSON" if deps.is_empty() => json(origin, found.schema.clone()),
+        "JSON" => Err(format!("{origin}: JSON Schemas with references are not supported by contract tests yet")),
         other => Err(format!("{origin}: {other} schemas are not supported by contract tests yet")),
     }
 }
@@ -289,6 +303,15 @@ pub fn message_at(file: &prost_reflect::FileDescriptor, indexes: &[i32]) -> Opti
         current = next;
     }
     Some(current)
+}
+
+fn json(origin: String, text: String) -> Result<Loaded, String> {
+    let compat = schemagate_jsonschema::parse(&origin, &text, &[]).map_err(|e| e.to_string())?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{origin}:{}:{}: {e}", e.line(), e.column()))?;
+    let validator =
+        jsonschema::validator_for(&value).map_err(|e| format!("{origin}: not a usable JSON Schema: {e}"))?;
+    Ok(Loaded::Json(JsonSchema { origin, text, validator, compat }))
 }
 
 fn avro(origin: String, text: String, record: Option<&str>) -> Result<Loaded, String> {

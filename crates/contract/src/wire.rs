@@ -29,8 +29,24 @@ pub fn encode(schema: &Loaded, schema_id: i64, value: &serde_json::Value) -> Res
             out.extend(encode_protobuf(p, value)?);
         }
         Loaded::Avro(a) => out.extend(encode_avro(a, value)?),
+        Loaded::Json(j) => {
+            // As Confluent's JSON Schema serializer: the JSON text, checked against the schema.
+            if let Some(e) = j.validator.iter_errors(value).next() {
+                return Err(format!(
+                    "does not validate against {}: {e} at {}",
+                    j.origin,
+                    pointer(&e.instance_path().to_string())
+                ));
+            }
+            out.extend(serde_json::to_vec(value).map_err(|e| e.to_string())?);
+        }
     }
     Ok(out)
+}
+
+/// A JSON pointer shown as a path (`/` for the whole value).
+pub fn pointer(p: &str) -> String {
+    if p.is_empty() { "/".to_string() } else { p.to_string() }
 }
 
 fn encode_protobuf(p: &ProtoSchema, value: &serde_json::Value) -> Result<Vec<u8>, String> {
