@@ -136,6 +136,13 @@ pub fn parse_path(path: &str) -> Result<Vec<Step>, String> {
         .collect()
 }
 
+/// The first step of a path, the steps after it, and the concrete path it reaches.
+fn first_step<'a>(steps: &'a [Step], prefix: &str) -> Option<(&'a Step, &'a [Step], String)> {
+    let (step, rest) = steps.split_first()?;
+    let path = if prefix.is_empty() { step.name.clone() } else { format!("{prefix}.{}", step.name) };
+    Some((step, rest, path))
+}
+
 /// A value reached by a path: its concrete path, its type and whether it carries a value.
 #[derive(Debug, Clone)]
 pub struct Leaf {
@@ -230,8 +237,7 @@ fn proto_walk(
     prefix: String,
     out: &mut Vec<Leaf>,
 ) -> Result<(), (String, String)> {
-    let Some((step, rest)) = steps.split_first() else { return Ok(()) };
-    let path = if prefix.is_empty() { step.name.clone() } else { format!("{prefix}.{}", step.name) };
+    let Some((step, rest, path)) = first_step(steps, &prefix) else { return Ok(()) };
     let field = descriptor
         .get_field_by_name(&step.name)
         .or_else(|| descriptor.get_field_by_json_name(&step.name))
@@ -326,8 +332,7 @@ pub fn json_leaves(value: &serde_json::Value, steps: &[Step]) -> Vec<Leaf> {
 }
 
 fn json_walk(value: Option<&serde_json::Value>, steps: &[Step], prefix: String, out: &mut Vec<Leaf>) {
-    let Some((step, rest)) = steps.split_first() else { return };
-    let path = if prefix.is_empty() { step.name.clone() } else { format!("{prefix}.{}", step.name) };
+    let Some((step, rest, path)) = first_step(steps, &prefix) else { return };
     let field = value.and_then(|v| v.get(&step.name)).filter(|v| !v.is_null());
     let leaf = |path: String, v: Option<&serde_json::Value>| Leaf {
         path,
@@ -483,8 +488,7 @@ fn avro_walk(
     prefix: String,
     out: &mut Vec<Leaf>,
 ) -> Result<(), (String, String)> {
-    let Some((step, rest)) = steps.split_first() else { return Ok(()) };
-    let path = if prefix.is_empty() { step.name.clone() } else { format!("{prefix}.{}", step.name) };
+    let Some((step, rest, path)) = first_step(steps, &prefix) else { return Ok(()) };
     let (schema, value) = unwrap_union(names, schema, value);
     let AvroType::Record(record) = schema else {
         return Err((path, format!("{prefix} is not a record, it has no field {}", step.name)));
