@@ -751,3 +751,41 @@ examples:
     );
     assert!(stdout.contains("at /currency"), "{stdout}");
 }
+
+#[test]
+fn the_broker_image_can_be_described_in_schemagate_yaml() {
+    if !docker_kafka() {
+        return;
+    }
+    let _serial = docker_lock();
+    let image = std::env::var("SCHEMAGATE_KAFKA_IMAGE").unwrap();
+    let (name, tag) = image.rsplit_once(':').unwrap();
+    let command: Vec<String> =
+        std::env::var("SCHEMAGATE_KAFKA_COMMAND").unwrap().split_whitespace().map(|a| format!("{a:?}")).collect();
+    let dir = shop(&order_contract("", "long"));
+    write(
+        dir.path(),
+        "schemagate.yaml",
+        &format!(
+            "contract:\n  kafka:\n    image:\n      name: {name}\n      tag: \"{tag}\"\n      port: 9092\n      \
+             command: [{}]\n      startup_timeout_secs: 60\n",
+            command.join(", ")
+        ),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_schemagate"))
+        .args(["contract", "test", "--kafka", "testcontainers"])
+        .current_dir(dir.path())
+        .env_remove("SCHEMAGATE_KAFKA_IMAGE")
+        .env_remove("SCHEMAGATE_KAFKA_COMMAND")
+        .env_remove("SCHEMAGATE_KAFKA_PORT")
+        .env_remove("SCHEMAGATE_KAFKA_WAIT_LOG")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains(&format!("Kafka: testcontainers: {name}:{tag} (container ")), "{stdout}\n{stderr}");
+    // The contract ran on that broker: its known-bad example fails as it does elsewhere.
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("consumer billing example free-sample: header correlation-id did not arrive"), "{stdout}");
+    assert!(stdout.contains("  pass audit"), "{stdout}");
+}

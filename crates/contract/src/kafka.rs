@@ -305,11 +305,12 @@ pub fn start(mode: Mode, settings: &KafkaSettings, run_id: &str) -> Result<Clust
 
 fn start_default(run_id: &str) -> Result<(String, String, Guard), ContractError> {
     let image = Kafka::default();
-    let container = image
-        .with_label(LABEL, "true")
-        .with_label(RUN_LABEL, run_id)
-        .start()
-        .map_err(|e| ContractError::infra(format!("cannot start apache/kafka-native with Testcontainers: {e}")))?;
+    let container = image.with_label(LABEL, "true").with_label(RUN_LABEL, run_id).start().map_err(|e| {
+        ContractError::infra(format!(
+            "cannot start apache/kafka-native with Testcontainers: {e} (to use an image this machine has, set \
+                 SCHEMAGATE_KAFKA_IMAGE or contract.kafka.image; without a broker image, --kafka embedded)"
+        ))
+    })?;
     let port = container
         .get_host_port_ipv4(KAFKA_PORT)
         .map_err(|e| ContractError::infra(format!("Kafka container: no published port: {e}")))?;
