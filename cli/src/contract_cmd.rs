@@ -199,3 +199,53 @@ pub fn cleanup(all: bool, stdout: &mut dyn Write) -> Result<u8, String> {
     out(stdout, format!("{} container(s) removed", removed.len()))?;
     Ok(0)
 }
+
+/// Flags of `contract import-asyncapi`.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// AsyncAPI 3.0 documents (YAML or JSON), typically one per service.
+    #[arg(required = true, value_name = "DOC")]
+    pub documents: Vec<PathBuf>,
+    /// The contracts folder to write to; its parent is the project root.
+    #[arg(long, default_value = "contracts")]
+    pub contracts: PathBuf,
+    /// Where inline schemas (and schema files outside the project) are written
+    /// (default: `<contracts>/asyncapi-schemas`).
+    #[arg(long = "schemas-dir")]
+    pub schemas_dir: Option<PathBuf>,
+    /// Print the contracts on stdout instead of writing any file.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+}
+
+/// `contract import-asyncapi`: every file is planned and checked before any is written.
+pub fn import_asyncapi(args: &ImportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, String> {
+    use schemagate_contract::asyncapi;
+    let options = asyncapi::ImportOptions {
+        documents: args.documents.clone(),
+        contracts: args.contracts.clone(),
+        schemas_dir: args.schemas_dir.clone(),
+    };
+    let mut notes = Vec::new();
+    let planned = asyncapi::plan(&options, &mut notes);
+    for note in &notes {
+        writeln!(stderr, "schemagate: {note}").map_err(|e| e.to_string())?;
+    }
+    let files = planned.map_err(|e| e.to_string())?;
+    let out = |w: &mut dyn Write, text: String| write!(w, "{text}").map_err(|e| e.to_string());
+    if args.dry_run {
+        for f in &files {
+            if f.is_contract {
+                out(stdout, format!("--- # {}\n{}", f.path.display(), f.text))?;
+            } else {
+                out(stderr, format!("schemagate: dry run: would write {} ({})\n", f.path.display(), f.summary))?;
+            }
+        }
+        return Ok(0);
+    }
+    asyncapi::write(&files).map_err(|e| e.to_string())?;
+    for f in &files {
+        out(stdout, format!("wrote {} ({})\n", f.path.display(), f.summary))?;
+    }
+    Ok(0)
+}

@@ -225,6 +225,9 @@ enum ContractCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Write contracts (one per Kafka topic) from AsyncAPI 3.0 documents: producers from `send`
+    /// operations, consumers from `receive`, values and examples from the messages.
+    ImportAsyncapi(contract_cmd::ImportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -375,6 +378,9 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
         Command::Contract { command: ContractCommand::Cleanup { all } } => {
             contract_cmd::cleanup(all, stdout).map_err(CliError::Usage)
+        }
+        Command::Contract { command: ContractCommand::ImportAsyncapi(args) } => {
+            contract_cmd::import_asyncapi(&args, stdout, stderr).map_err(CliError::Usage)
         }
         Command::Compat { input, against, schema_type, level, format } => {
             compat(&input, &against, schema_type.as_deref(), &level, format, stdout)

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-
 fn schema_accepts(yaml: &str) -> Result<(), String> {
     schemagate_e2e::schema_accepts("schemagate.schema.json", yaml)
 }

@@ -3,10 +3,13 @@
 //! (Testcontainers, an existing cluster, or librdkafka's mock cluster) in the Confluent wire
 //! format, with schemas served by a real Schema Registry, and verifies them as each consumer.
 
+pub mod asyncapi;
+mod consume;
 pub mod error;
 pub mod expect;
 pub mod kafka;
 pub mod model;
+mod produce;
 pub mod report;
 pub mod runner;
 pub mod schema;

@@ -2,26 +2,22 @@
 //! produce every example in the Confluent wire format, then read the topic as each consumer in
 //! its own consumer group and verify every message with the consumer's own schema version.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rdkafka::ClientContext;
-use rdkafka::Message;
-use rdkafka::consumer::{BaseConsumer, Consumer as _};
-use rdkafka::message::{Header, Headers, OwnedHeaders};
-use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use rdkafka::producer::BaseProducer;
 use schemagate_core::compat::CompatLevel;
-use schemagate_registry::client::{Client, Schema, Version, register_with_references};
+use schemagate_registry::client::{Client, Version};
 use serde::Serialize;
 
+use crate::consume::{Check, WriterCache, consume};
 use crate::error::ContractError;
-use crate::expect::{self, Expected};
 use crate::kafka::{Clients, Cluster};
 use crate::model::{Consumer, Contract, RegistryVersion, SchemaRef, SchemaType};
+use crate::produce::{Deliveries, encode_examples, produce, register, watermarks};
 use crate::schema::{self, Loaded, Source};
-use crate::wire;
 
 /// What to run.
 pub struct RunOptions {
@@ -142,7 +138,7 @@ pub fn describe(contract: &ContractResult, consumer: Option<&str>, f: &Failure) 
     s
 }
 
-fn push(failures: &mut Vec<Failure>, example: Option<&str>, field: Option<&str>, reason: String) {
+pub(crate) fn push(failures: &mut Vec<Failure>, example: Option<&str>, field: Option<&str>, reason: String) {
     if let Some(f) = failures
         .iter_mut()
         .find(|f| f.example.as_deref() == example && f.field.as_deref() == field && f.reason == reason)
@@ -307,8 +303,8 @@ fn source_of<'a>(r: &'a SchemaRef) -> Source<'a> {
 }
 
 /// A message produced by this run: which example, where it landed.
-struct Sent {
-    example: usize,
+pub(crate) struct Sent {
+    pub(crate) example: usize,
 }
 
 /// A contract after its producer side ran.
@@ -430,170 +426,6 @@ fn run_consumer(
     Ok(outcome)
 }
 
-/// Registers a schema; a refusal (incompatible, invalid) fails the contract, an unreachable or
-/// failing registry stops the run.
-fn register(registry: &Client, subject: &str, schema: &Loaded) -> Result<Result<i64, String>, ContractError> {
-    let registered = match schema {
-        Loaded::Protobuf(p) => register_with_references(registry, subject, &p.text, "PROTOBUF", &p.imports),
-        Loaded::Avro(a) => registry.register(subject, &Schema::avro(a.text.clone())),
-        Loaded::Json(j) => registry.register(subject, &Schema::json(j.text.clone())),
-    };
-    match registered {
-        Ok(id) => Ok(Ok(id)),
-        Err(e) if e.status().is_some_and(|s| (400..500).contains(&s)) => Ok(Err(e.to_string())),
-        Err(e) => Err(ContractError::infra(format!("registry {}: {e}", registry.url()))),
-    }
-}
-
-/// The encoded key and value of each example (`None` where an example does not serialize).
-type Payload = Option<(Option<Vec<u8>>, Vec<u8>)>;
-
-fn encode_examples(
-    contract: &Contract,
-    schema: &Loaded,
-    id: i64,
-    key: Option<(&Loaded, i64)>,
-    failures: &mut Vec<Failure>,
-) -> Vec<Payload> {
-    contract
-        .examples
-        .iter()
-        .map(|example| {
-            let value = match wire::encode(schema, id, &example.value) {
-                Ok(v) => v,
-                Err(e) => {
-                    push(failures, Some(&example.name), Some("value"), e);
-                    return None;
-                }
-            };
-            let key_bytes = match (&example.key, key) {
-                (None, _) => None,
-                (Some(serde_json::Value::String(s)), None) => Some(s.as_bytes().to_vec()),
-                (Some(other), None) => Some(other.to_string().into_bytes()),
-                (Some(k), Some((key_schema, key_id))) => match wire::encode(key_schema, key_id, k) {
-                    Ok(b) => Some(b),
-                    Err(e) => {
-                        push(failures, Some(&example.name), Some("key"), e);
-                        return None;
-                    }
-                },
-            };
-            Some((key_bytes, value))
-        })
-        .collect()
-}
-
-/// Records where each delivered message landed.
-struct Deliveries;
-
-impl ClientContext for Deliveries {}
-
-impl ProducerContext for Deliveries {
-    type DeliveryOpaque = Box<(usize, std::sync::mpsc::Sender<Result<(i32, i64, usize), String>>)>;
-
-    fn delivery(&self, result: &DeliveryResult<'_>, opaque: Self::DeliveryOpaque) {
-        let (example, tx) = *opaque;
-        let _ = tx.send(match result {
-            Ok(m) => Ok((m.partition(), m.offset(), example)),
-            Err((e, _)) => Err(e.to_string()),
-        });
-    }
-}
-
-fn produce(
-    cluster: &Cluster,
-    producer: &BaseProducer<Deliveries>,
-    contract: &Contract,
-    payloads: &[Payload],
-    repeat: usize,
-) -> Result<HashMap<(i32, i64), Sent>, ContractError> {
-    let infra = |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {e}", cluster.bootstrap));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut expected = 0usize;
-    let mut sent = HashMap::new();
-    let delivered = |report: Result<(i32, i64, usize), String>, sent: &mut HashMap<(i32, i64), Sent>| match report {
-        Ok((partition, offset, example)) => {
-            sent.insert((partition, offset), Sent { example });
-            Ok(())
-        }
-        Err(e) => Err(ContractError::infra(format!(
-            "Kafka {}: delivery to {} failed: {e}",
-            cluster.bootstrap, contract.topic
-        ))),
-    };
-    for _ in 0..repeat.max(1) {
-        for (i, payload) in payloads.iter().enumerate() {
-            let Some((key, value)) = payload else { continue };
-            let example = &contract.examples[i];
-            let mut headers = OwnedHeaders::new_with_capacity(example.headers.len());
-            for (k, v) in &example.headers {
-                headers = headers.insert(Header { key: k, value: Some(v.as_bytes()) });
-            }
-            let mut record =
-                BaseRecord::with_opaque_to(&contract.topic, Box::new((i, tx.clone()))).payload(value).headers(headers);
-            if let Some(k) = key {
-                record = record.key(k);
-            }
-            let mut pending = record;
-            loop {
-                match producer.send(pending) {
-                    Ok(()) => break,
-                    Err((
-                        rdkafka::error::KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull),
-                        back,
-                    )) => {
-                        producer.poll(Duration::from_millis(50));
-                        pending = back;
-                    }
-                    Err((e, _)) => return Err(infra(e)),
-                }
-            }
-            expected += 1;
-            producer.poll(Duration::ZERO);
-            // Take delivery reports as they come, so a long run does not pile them up.
-            while let Ok(report) = rx.try_recv() {
-                delivered(report, &mut sent)?;
-            }
-        }
-    }
-    producer.flush(Duration::from_secs(60)).map_err(infra)?;
-    drop(tx);
-    while sent.len() < expected {
-        match rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(report) => delivered(report, &mut sent)?,
-            Err(_) => {
-                return Err(ContractError::infra(format!(
-                    "Kafka {}: no delivery report for a message to {}",
-                    cluster.bootstrap, contract.topic
-                )));
-            }
-        }
-    }
-    Ok(sent)
-}
-
-/// The end offset of each partition of a topic.
-/// The end offset of each partition of a topic; `None` when the topic does not exist.
-fn watermarks(cluster: &Cluster, topic: &str) -> Result<Option<HashMap<i32, i64>>, ContractError> {
-    let infra =
-        |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {topic}: {e}", cluster.bootstrap));
-    let consumer: BaseConsumer = cluster.client_config().create().map_err(infra)?;
-    // Asking for one topic's metadata would create it where brokers auto-create topics.
-    let metadata = consumer.fetch_metadata(None, Duration::from_secs(10)).map_err(infra)?;
-    let Some(t) = metadata.topics().iter().find(|t| t.name() == topic && t.error().is_none()) else {
-        return Ok(None);
-    };
-    let mut ends = HashMap::new();
-    {
-        for p in t.partitions() {
-            let (_, high) = consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(10)).map_err(infra)?;
-            ends.insert(p.id(), high);
-        }
-    }
-    Ok(Some(ends))
-}
-
-/// The schema a consumer reads with; `None` means the producer's.
 /// The schema a consumer reads with when it lives in the project (a file, a git revision of
 /// one, or another message of the producer's file); `None` means the producer's own schema or
 /// a registry version, resolved at run time by [`registry_schema`].
@@ -688,218 +520,5 @@ fn check_compatibility(
                 );
             }
         }
-    }
-}
-
-/// What a consumer checks each message with.
-struct Check<'a> {
-    contract: &'a Contract,
-    consumer: &'a Consumer,
-    reader: &'a Loaded,
-    key: Option<&'a Loaded>,
-    registry: &'a Client,
-}
-
-/// Writer schemas by id, fetched from the registry once, as a Confluent deserializer does.
-#[derive(Default)]
-struct WriterCache {
-    schemas: HashMap<(i64, &'static str), Result<Arc<Loaded>, String>>,
-}
-
-impl WriterCache {
-    fn get(cache: &Mutex<WriterCache>, registry: &Client, id: i64, reader: &Loaded) -> Result<Arc<Loaded>, String> {
-        let type_name = reader.type_name();
-        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache
-            .schemas
-            .entry((id, type_name))
-            .or_insert_with(|| schema::writer_from_registry(registry, id, type_name).map(Arc::new))
-            .clone()
-    }
-}
-
-fn consume(
-    cluster: &Clients,
-    check: &Check<'_>,
-    sent: &HashMap<(i32, i64), Sent>,
-    end_offsets: Option<&HashMap<i32, i64>>,
-    options: &RunOptions,
-    writers: &Mutex<WriterCache>,
-    outcome: &mut ConsumerResult,
-) -> Result<(), ContractError> {
-    let topic = &check.contract.topic;
-    let infra =
-        |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {topic}: {e}", cluster.bootstrap));
-    // One group per consumer and topic: a service reading several topics would otherwise wait
-    // for a rebalance of its earlier group on every topic.
-    let group = format!("schemagate-{}-{}-{}", check.consumer.name, topic, std::process::id());
-    let consumer: BaseConsumer = cluster
-        .client_config()
-        .set("group.id", &group)
-        .set("auto.offset.reset", "earliest")
-        .set("enable.auto.commit", "false")
-        // `verify` reads each partition to its end: the end-of-partition event says when.
-        .set("enable.partition.eof", if end_offsets.is_some() { "true" } else { "false" })
-        .create()
-        .map_err(infra)?;
-    consumer.subscribe(&[topic]).map_err(infra)?;
-    let mut remaining: BTreeMap<(i32, i64), ()> = match end_offsets {
-        None => sent.keys().map(|k| (*k, ())).collect(),
-        Some(_) => BTreeMap::new(),
-    };
-    // Partitions that held messages at start. Their end is the end-of-partition event rather
-    // than the listed end offset, which some Kafka-API brokers report short (tansu 0.6 counts a
-    // multi-record batch as one offset there).
-    let mut open_partitions: BTreeMap<i32, ()> = end_offsets
-        .map(|e| e.iter().filter(|(_, high)| **high > 0).map(|(p, _)| (*p, ())).collect())
-        .unwrap_or_default();
-    let deadline = Instant::now() + options.consume_timeout;
-    let verify_mode = end_offsets.is_some();
-    while (verify_mode && !open_partitions.is_empty()) || (!verify_mode && !remaining.is_empty()) {
-        if Instant::now() >= deadline {
-            let missing = if verify_mode { open_partitions.len() } else { remaining.len() };
-            push(
-                &mut outcome.failures,
-                None,
-                None,
-                format!(
-                    "{missing} {} did not arrive within {}s",
-                    if verify_mode { "partition(s) were not read to their end: their messages" } else { "message(s)" },
-                    options.consume_timeout.as_secs()
-                ),
-            );
-            break;
-        }
-        let Some(received) = consumer.poll(Duration::from_millis(200)) else { continue };
-        let message = match received {
-            Ok(m) => m,
-            Err(rdkafka::error::KafkaError::PartitionEOF(partition)) => {
-                open_partitions.remove(&partition);
-                continue;
-            }
-            Err(e) => return Err(infra(e)),
-        };
-        let at = (message.partition(), message.offset());
-        let example = if verify_mode {
-            format!("partition {} offset {}", at.0, at.1)
-        } else {
-            if remaining.remove(&at).is_none() {
-                continue; // not produced by this run
-            }
-            check.contract.examples[sent[&at].example].name.clone()
-        };
-        outcome.messages += 1;
-        verify_message(check, &message, &example, writers, &mut outcome.failures);
-    }
-    consumer.unsubscribe();
-    Ok(())
-}
-
-fn verify_message(
-    check: &Check<'_>,
-    message: &rdkafka::message::BorrowedMessage<'_>,
-    example: &str,
-    writers: &Mutex<WriterCache>,
-    failures: &mut Vec<Failure>,
-) {
-    let ex = Some(example);
-    for name in &check.consumer.headers {
-        let found = message.headers().is_some_and(|h| h.iter().any(|header| header.key == name.as_str()));
-        if !found {
-            push(failures, ex, None, format!("header {name} did not arrive"));
-        }
-    }
-    if let (Some(key_schema), Some(key)) = (check.key, message.key())
-        && let Err(e) = decode_with(key_schema, key, check.registry, writers).map(|_| ())
-    {
-        push(failures, ex, Some("key"), e);
-    }
-    let Some(payload) = message.payload() else {
-        push(failures, ex, None, "the message has no value".to_string());
-        return;
-    };
-    match decode_with(check.reader, payload, check.registry, writers) {
-        Err(e) => push(failures, ex, None, e),
-        Ok(decoded) => {
-            for f in &check.consumer.fields {
-                let Ok(steps) = expect::parse_path(&f.path) else { continue };
-                let leaves = match &decoded {
-                    Decoded::Protobuf(m) => expect::proto_leaves(m, &steps),
-                    Decoded::Json(v) => Ok(expect::json_leaves(v, &steps)),
-                    Decoded::Avro(v, names) => match check.reader {
-                        Loaded::Avro(a) => expect::avro_leaves(names, &a.schema, v, &steps),
-                        Loaded::Protobuf(_) | Loaded::Json(_) => continue,
-                    },
-                };
-                let expected = f.field_type.as_deref().and_then(Expected::parse);
-                for (path, reason) in expect::check(leaves, expected, f.required) {
-                    push(failures, ex, Some(&path), reason);
-                }
-            }
-        }
-    }
-}
-
-enum Decoded {
-    Protobuf(prost_reflect::DynamicMessage),
-    Json(serde_json::Value),
-    Avro(apache_avro::types::Value, expect::AvroNames),
-}
-
-/// Decodes bytes in the Confluent wire format as a consumer holding `reader` does.
-fn decode_with(
-    reader: &Loaded,
-    bytes: &[u8],
-    registry: &Client,
-    writers: &Mutex<WriterCache>,
-) -> Result<Decoded, String> {
-    let framed = wire::frame(bytes, matches!(reader, Loaded::Protobuf(_)))?;
-    let writer = WriterCache::get(writers, registry, framed.schema_id, reader)
-        .map_err(|e| format!("the writer's schema cannot be fetched from the registry: {e}"))?;
-    match (reader, writer.as_ref()) {
-        (Loaded::Protobuf(r), Loaded::Protobuf(w)) => {
-            let file = w.message.parent_file();
-            let written = schema::message_at(&file, &framed.indexes).ok_or_else(|| {
-                format!(
-                    "message indexes {:?} name no message in the writer's schema (id {})",
-                    framed.indexes, framed.schema_id
-                )
-            })?;
-            if written.full_name() != r.message.full_name() {
-                return Err(format!(
-                    "the producer wrote {}, the consumer reads {}",
-                    written.full_name(),
-                    r.message.full_name()
-                ));
-            }
-            prost_reflect::DynamicMessage::decode(r.message.clone(), framed.payload)
-                .map(Decoded::Protobuf)
-                .map_err(|e| format!("does not decode as {} ({}): {e}", r.message.full_name(), r.origin))
-        }
-        (Loaded::Avro(r), Loaded::Avro(w)) => {
-            let mut input = framed.payload;
-            let value = apache_avro::reader::datum::GenericDatumReader::builder(&w.schema)
-                .reader_schema(&r.schema)
-                .build()
-                .and_then(|reader| reader.read_value(&mut input))
-                .map_err(|e| {
-                    format!("does not decode with {} (written with schema id {}): {e}", r.origin, framed.schema_id)
-                })?;
-            Ok(Decoded::Avro(value, expect::AvroNames::of(&r.schema)))
-        }
-        (Loaded::Json(r), Loaded::Json(_)) => {
-            let value: serde_json::Value =
-                serde_json::from_slice(framed.payload).map_err(|e| format!("the value is not JSON: {e}"))?;
-            if let Some(e) = r.validator.iter_errors(&value).next() {
-                return Err(format!(
-                    "does not validate against {} (written with schema id {}): {e} at {}",
-                    r.origin,
-                    framed.schema_id,
-                    wire::pointer(&e.instance_path().to_string())
-                ));
-            }
-            Ok(Decoded::Json(value))
-        }
-        _ => Err(format!("schema id {} is not a {} schema", framed.schema_id, reader.type_name())),
     }
 }
