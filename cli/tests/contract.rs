@@ -789,3 +789,56 @@ fn the_broker_image_can_be_described_in_schemagate_yaml() {
     assert!(stdout.contains("consumer billing example free-sample: header correlation-id did not arrive"), "{stdout}");
     assert!(stdout.contains("  pass audit"), "{stdout}");
 }
+
+#[test]
+fn schema_keys_are_registered_under_the_key_subject_and_decoded_by_consumers() {
+    let db = tempfile::tempdir().unwrap();
+    let server = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db_path: db.path().join("registry.db"),
+        basic_auth: None,
+        read_only: false,
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "schemas/shipment.avsc", SHIPMENT_V2);
+    write(
+        dir.path(),
+        "schemas/shipment_key.avsc",
+        r#"{"type": "record", "name": "ShipmentKey", "namespace": "shop.v1", "fields": [{"name": "shipment_id", "type": "string"}]}"#,
+    );
+    let contract = |key: &str| {
+        format!(
+            "topic: shop.shipments.v1
+key: {{type: AVRO, file: schemas/shipment_key.avsc}}
+value: {{type: AVRO, file: schemas/shipment.avsc}}
+producer: warehouse
+consumers:
+  - name: tracking
+    fields: [{{path: weight_grams, type: long, required: true}}]
+examples:
+  - name: parcel
+    key: {key}
+    value: {{shipment_id: s-1, weight_grams: 900}}
+"
+        )
+    };
+    write(dir.path(), "contracts/shipments.yaml", &contract("{shipment_id: s-1}"));
+    let url = server.url();
+    let args = ["contract", "test", "--kafka", "embedded", "--registry", url.as_str()];
+    let (code, stdout, stderr) = schemagate(dir.path(), &args);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let client =
+        schemagate_registry::client::Client::new(&schemagate_registry::client::ClientConfig::new(server.url()))
+            .unwrap();
+    let key = client.version("shop.shipments.v1-key", schemagate_registry::client::Version::Latest).unwrap();
+    assert!(key.schema.contains("ShipmentKey"), "{}", key.schema);
+    // A key that does not fit the key schema fails the producer side, naming the key.
+    write(dir.path(), "contracts/shipments.yaml", &contract("{id: s-1}"));
+    let (code, stdout, _) = schemagate(dir.path(), &args);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("contract contracts/shipments.yaml example parcel: field key: does not match the Avro schema"),
+        "{stdout}"
+    );
+}
