@@ -6,27 +6,16 @@
 //! librdkafka's mock cluster (`--kafka embedded`), which needs no Docker. Interop runs PyPI's
 //! confluent-kafka serializers and deserializers against messages of ours and the reverse.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{registry as registry_server, schemagate, write};
 use schemagate_contract::{KafkaSettings, Mode};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn schemagate(cwd: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schemagate"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
 }
 
 /// Whether the Testcontainers tests run: with a Docker engine and a broker image named in
@@ -47,12 +36,6 @@ fn docker_kafka() -> bool {
         eprintln!("skipping: needs a Docker engine and SCHEMAGATE_KAFKA_IMAGE (scripts/test.sh sets both)");
     }
     docker && image
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn json(stdout: &str) -> serde_json::Value {
@@ -396,14 +379,7 @@ fn interop_with_confluent_kafka_serializers_both_ways() {
     let _serial = docker_lock();
     let cluster = schemagate_contract::kafka::start(Mode::Testcontainers, &KafkaSettings::default(), "interop-test")
         .expect("a broker starts");
-    let db = tempfile::tempdir().unwrap();
-    let registry = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: db.path().join("registry.db"),
-        basic_auth: None,
-        read_only: false,
-    })
-    .unwrap();
+    let (registry, _db) = registry_server();
     let url = registry.url();
     let root = repo_root();
     let external = ["--kafka", "external", "--bootstrap-servers", &cluster.bootstrap, "--registry", &url];
@@ -630,14 +606,7 @@ fn ctrl_c_removes_the_run_container_and_cleanup_removes_leftovers() {
 fn a_consumer_can_read_with_a_version_the_registry_holds() {
     // The registry already holds version 1 (with `carrier`); the producer now writes version 2
     // without it. A consumer pinned to registry version 1 needs `carrier` without a default.
-    let db = tempfile::tempdir().unwrap();
-    let server = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: db.path().join("registry.db"),
-        basic_auth: None,
-        read_only: false,
-    })
-    .unwrap();
+    let (server, _db) = registry_server();
     let client =
         schemagate_registry::client::Client::new(&schemagate_registry::client::ClientConfig::new(server.url()))
             .unwrap();
@@ -792,14 +761,7 @@ fn the_broker_image_can_be_described_in_schemagate_yaml() {
 
 #[test]
 fn schema_keys_are_registered_under_the_key_subject_and_decoded_by_consumers() {
-    let db = tempfile::tempdir().unwrap();
-    let server = schemagate_registry::server::spawn(schemagate_registry::server::ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        db_path: db.path().join("registry.db"),
-        basic_auth: None,
-        read_only: false,
-    })
-    .unwrap();
+    let (server, _db) = registry_server();
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "schemas/shipment.avsc", SHIPMENT_V2);
     write(
