@@ -61,8 +61,13 @@ pub(crate) fn consume(
     // One group per consumer and topic: a service reading several topics would otherwise wait
     // for a rebalance of its earlier group on every topic.
     let group = format!("schemagate-{}-{}-{}", check.consumer.name, topic, std::process::id());
-    let consumer: BaseConsumer = cluster
-        .client_config()
+    let mut config = cluster.client_config();
+    // A test run wants its messages soon, not fewer fetch requests (librdkafka waits up to
+    // 500 ms by default); `-X fetch.wait.max.ms=...` still decides.
+    if !cluster.config.contains_key("fetch.wait.max.ms") {
+        config.set("fetch.wait.max.ms", "50");
+    }
+    let consumer: BaseConsumer = config
         .set("group.id", &group)
         .set("auto.offset.reset", "earliest")
         .set("enable.auto.commit", "false")

@@ -2,13 +2,14 @@
 //! format and producing them with their keys and headers.
 
 use std::collections::HashMap;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use rdkafka::ClientContext;
 use rdkafka::Message;
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, ProducerContext};
 use schemagate_registry::client::{Client, Schema, register_with_references};
 
 use crate::error::ContractError;
@@ -92,27 +93,57 @@ impl ProducerContext for Deliveries {
     }
 }
 
-pub(crate) fn produce(
+/// A contract's messages on their way: the delivery reports still to come.
+pub(crate) struct InFlight {
+    topic: String,
+    expected: usize,
+    sent: HashMap<(i32, i64), Sent>,
+    reports: Receiver<DeliveryReport>,
+}
+
+type DeliveryReport = Result<(i32, i64, usize), String>;
+
+impl InFlight {
+    fn take(&mut self, report: DeliveryReport, bootstrap: &str) -> Result<(), ContractError> {
+        match report {
+            Ok((partition, offset, example)) => {
+                self.sent.insert((partition, offset), Sent { example });
+                Ok(())
+            }
+            Err(e) => Err(ContractError::infra(format!("Kafka {bootstrap}: delivery to {} failed: {e}", self.topic))),
+        }
+    }
+
+    /// Waits for the remaining delivery reports (after the producer was flushed): where each
+    /// message landed, by partition and offset.
+    pub(crate) fn finish(mut self, bootstrap: &str) -> Result<HashMap<(i32, i64), Sent>, ContractError> {
+        while self.sent.len() < self.expected {
+            match self.reports.recv_timeout(Duration::from_secs(10)) {
+                Ok(report) => self.take(report, bootstrap)?,
+                Err(_) => {
+                    return Err(ContractError::infra(format!(
+                        "Kafka {bootstrap}: no delivery report for a message to {}",
+                        self.topic
+                    )));
+                }
+            }
+        }
+        Ok(self.sent)
+    }
+}
+
+/// Sends every example `repeat` times with its key and headers. The producer is flushed once
+/// for all contracts (each new topic costs a metadata round of ~100 ms; they overlap).
+pub(crate) fn send(
     cluster: &Cluster,
     producer: &BaseProducer<Deliveries>,
     contract: &Contract,
     payloads: &[Payload],
     repeat: usize,
-) -> Result<HashMap<(i32, i64), Sent>, ContractError> {
+) -> Result<InFlight, ContractError> {
     let infra = |e: rdkafka::error::KafkaError| ContractError::infra(format!("Kafka {}: {e}", cluster.bootstrap));
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut expected = 0usize;
-    let mut sent = HashMap::new();
-    let delivered = |report: Result<(i32, i64, usize), String>, sent: &mut HashMap<(i32, i64), Sent>| match report {
-        Ok((partition, offset, example)) => {
-            sent.insert((partition, offset), Sent { example });
-            Ok(())
-        }
-        Err(e) => Err(ContractError::infra(format!(
-            "Kafka {}: delivery to {} failed: {e}",
-            cluster.bootstrap, contract.topic
-        ))),
-    };
+    let mut flight = InFlight { topic: contract.topic.clone(), expected: 0, sent: HashMap::new(), reports: rx };
     for _ in 0..repeat.max(1) {
         for (i, payload) in payloads.iter().enumerate() {
             let Some((key, value)) = payload else { continue };
@@ -140,28 +171,15 @@ pub(crate) fn produce(
                     Err((e, _)) => return Err(infra(e)),
                 }
             }
-            expected += 1;
+            flight.expected += 1;
             producer.poll(Duration::ZERO);
             // Take delivery reports as they come, so a long run does not pile them up.
-            while let Ok(report) = rx.try_recv() {
-                delivered(report, &mut sent)?;
+            while let Ok(report) = flight.reports.try_recv() {
+                flight.take(report, &cluster.bootstrap)?;
             }
         }
     }
-    producer.flush(Duration::from_secs(60)).map_err(infra)?;
-    drop(tx);
-    while sent.len() < expected {
-        match rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(report) => delivered(report, &mut sent)?,
-            Err(_) => {
-                return Err(ContractError::infra(format!(
-                    "Kafka {}: no delivery report for a message to {}",
-                    cluster.bootstrap, contract.topic
-                )));
-            }
-        }
-    }
-    Ok(sent)
+    Ok(flight)
 }
 
 /// The end offset of each partition of a topic; `None` when the topic does not exist.

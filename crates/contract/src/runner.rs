@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rdkafka::producer::BaseProducer;
+use rdkafka::producer::{BaseProducer, Producer as _};
 use schemagate_core::compat::CompatLevel;
 use schemagate_registry::client::{Client, Version};
 use serde::Serialize;
@@ -16,7 +16,7 @@ use crate::consume::{Check, WriterCache, consume};
 use crate::error::ContractError;
 use crate::kafka::{Clients, Cluster};
 use crate::model::{Consumer, Contract, RegistryVersion, SchemaRef, SchemaType};
-use crate::produce::{Deliveries, encode_examples, produce, register, watermarks};
+use crate::produce::{Deliveries, InFlight, encode_examples, register, send, watermarks};
 use crate::schema::{self, Loaded, Source};
 
 /// What to run.
@@ -225,9 +225,23 @@ pub fn run(
                 .map_err(|e| ContractError::infra(format!("Kafka {}: {e}", cluster.bootstrap)))?,
         )
     };
+    let mut flights = Vec::new();
     for (contract, schemas) in contracts.iter().zip(prepared) {
-        produced.push(produce_contract(contract, schemas, cluster, producer.as_ref(), registry, options)?);
-        progress(Progress::Step { label: &contract.topic });
+        let (p, flight) = produce_contract(contract, schemas, cluster, producer.as_ref(), registry, options)?;
+        produced.push(p);
+        flights.push(flight);
+    }
+    if let Some(producer) = &producer {
+        producer
+            .flush(Duration::from_secs(60))
+            .map_err(|e| ContractError::infra(format!("Kafka {}: {e}", cluster.bootstrap)))?;
+    }
+    for (p, flight) in produced.iter_mut().zip(flights) {
+        if let Some(flight) = flight {
+            p.sent = flight.finish(&cluster.bootstrap)?;
+            p.result.produced = p.sent.len();
+        }
+        progress(Progress::Step { label: &p.contract.topic });
     }
     let produce_ms = started.elapsed().as_millis();
     let verify_started = Instant::now();
@@ -315,6 +329,7 @@ struct Produced<'a> {
     key_schema: Option<Loaded>,
     /// Each consumer's own schema when it lives in the project (see [`Prepared`]).
     consumer_schemas: Vec<Option<Loaded>>,
+    /// Where this run's messages landed (once delivered).
     sent: HashMap<(i32, i64), Sent>,
     /// `verify`: the end offset of each partition when the run started.
     end_offsets: Option<HashMap<i32, i64>>,
@@ -327,7 +342,7 @@ fn produce_contract<'a>(
     producer: Option<&BaseProducer<Deliveries>>,
     registry: &Client,
     options: &RunOptions,
-) -> Result<Produced<'a>, ContractError> {
+) -> Result<(Produced<'a>, Option<InFlight>), ContractError> {
     let started = Instant::now();
     let subject = contract.value_subject();
     let mut result = ContractResult {
@@ -342,7 +357,7 @@ fn produce_contract<'a>(
         duration_ms: 0,
     };
     let Prepared { producer: producer_schema, key: key_schema, consumers: consumer_schemas } = schemas;
-    let mut sent: HashMap<(i32, i64), Sent> = HashMap::new();
+    let mut in_flight = None;
     let mut end_offsets: Option<HashMap<i32, i64>> = None;
     if options.verify_only {
         match watermarks(cluster, &contract.topic)? {
@@ -375,15 +390,16 @@ fn produce_contract<'a>(
                     &mut result.failures,
                 );
                 if let Some(producer) = producer {
-                    sent = produce(cluster, producer, contract, &payloads, options.repeat)?;
+                    in_flight = Some(send(cluster, producer, contract, &payloads, options.repeat)?);
                 }
-                result.produced = sent.len();
             }
             Ok(id) => result.schema_id = Some(id),
         }
     }
     result.duration_ms = started.elapsed().as_millis();
-    Ok(Produced { contract, result, producer_schema, key_schema, consumer_schemas, sent, end_offsets })
+    let produced =
+        Produced { contract, result, producer_schema, key_schema, consumer_schemas, sent: HashMap::new(), end_offsets };
+    Ok((produced, in_flight))
 }
 
 fn run_consumer(
