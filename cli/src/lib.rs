@@ -107,6 +107,19 @@ struct OpenApiArgs {
     /// OpenAPI: report changes made without bumping info.version (major for breaking ones).
     #[arg(long = "require-version-bump")]
     require_version_bump: bool,
+    /// OpenAPI: the lowest x-stability-level whose endpoints are checked; endpoints below it
+    /// change freely (oasdiff's --stability-level).
+    #[arg(long = "stability-level", value_enum, default_value = "beta")]
+    stability_level: StabilityArg,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+enum StabilityArg {
+    Draft,
+    Alpha,
+    #[default]
+    Beta,
+    Stable,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -479,6 +492,7 @@ fn openapi_report(
         deprecation_days_beta: args.deprecation_days_beta,
         deprecation_days_stable: args.deprecation_days_stable,
         require_version_bump: args.require_version_bump,
+        stability_threshold: args.stability_level as usize,
         ..openapi::diff::Options::default()
     };
     let full = openapi::changelog(&old_spec, &new_spec, &options);

@@ -107,6 +107,10 @@ pub struct Options {
     pub deprecation_days_beta: i64,
     /// Report `api-version-not-bumped` / `api-major-version-not-bumped` (off by default).
     pub require_version_bump: bool,
+    /// The lowest `x-stability-level` whose endpoints are checked (oasdiff's
+    /// `--stability-level`): 0 draft, 1 alpha, 2 beta (default), 3 stable. Endpoints below it
+    /// change freely; an endpoint without a level counts as stable.
+    pub stability_threshold: usize,
 }
 
 impl Default for Options {
@@ -115,7 +119,13 @@ impl Default for Options {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64 / 86_400)
             .unwrap_or(0);
-        Options { today, deprecation_days_stable: 180, deprecation_days_beta: 31, require_version_bump: false }
+        Options {
+            today,
+            deprecation_days_stable: 180,
+            deprecation_days_beta: 31,
+            require_version_bump: false,
+            stability_threshold: 2,
+        }
     }
 }
 
@@ -154,6 +164,11 @@ pub fn parse_date(text: &str) -> Option<i64> {
 }
 
 const STABILITY: [&str; 4] = ["draft", "alpha", "beta", "stable"];
+
+/// The rank of a stability level (no level counts as stable); `None` for an invalid one.
+fn stability_rank(stability: Option<&str>) -> Option<usize> {
+    STABILITY.iter().position(|x| *x == stability.unwrap_or("stable"))
+}
 
 impl<'a> Differ<'a> {
     fn spec(&self, side: Side) -> &'a Spec {
@@ -250,10 +265,28 @@ impl<'a> Differ<'a> {
         let new_ops: BTreeMap<_, &Operation> = self.new.operations.iter().map(|o| (key(o), o)).collect();
         let old_ops: BTreeMap<_, &Operation> = self.old.operations.iter().map(|o| (key(o), o)).collect();
         let new_paths: BTreeSet<String> = self.new.paths.keys().map(|p| normalize_path(p)).collect();
+        // A removed path counts when any of its operations is beta, stable or unlabelled: draft
+        // and alpha endpoints may go away freely (oasdiff's default stability threshold).
+        let kept_paths: BTreeSet<&str> = old_ops
+            .iter()
+            .filter(|(k, op)| !new_paths.contains(&k.1) && self.checked(op.stability.as_deref()))
+            .map(|(k, _)| k.1.as_str())
+            .collect();
         for (k, old) in &old_ops {
             match new_ops.get(k) {
                 Some(new) => self.operation(old, new),
-                None => self.removed_operation(old, new_paths.contains(&k.1)),
+                None => {
+                    let path_still_exists = new_paths.contains(&k.1);
+                    self.invalid_stability(old, Side::Old, old);
+                    let counts = if path_still_exists {
+                        self.checked(old.stability.as_deref())
+                    } else {
+                        kept_paths.contains(k.1.as_str())
+                    };
+                    if counts {
+                        self.removed_operation(old, path_still_exists);
+                    }
+                }
             }
         }
         // Webhooks: added and removed ones are reported by name; matched ones are compared
@@ -305,8 +338,12 @@ impl<'a> Differ<'a> {
     }
 
     fn operation(&mut self, old: &'a Operation, new: &'a Operation) {
-        self.deprecation(old, new);
         self.stability(old, new);
+        // Draft and alpha endpoints change freely: nothing else is compared.
+        if !self.checked(new.stability.as_deref()) {
+            return;
+        }
+        self.deprecation(old, new);
         match (&old.operation_id, &new.operation_id) {
             (None, Some(id)) => {
                 self.emit("api-operation-id-added", Side::New, new.loc, Some(new), format!("operation id `{id}` added"))
@@ -442,18 +479,38 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
-        let rank = |s: Option<&str>| s.map(|s| STABILITY.iter().position(|x| *x == s));
-        for (op, side) in [(old, Side::Old), (new, Side::New)] {
-            if let Some(level) = op.stability.as_deref()
-                && !STABILITY.contains(&level)
-            {
+    /// Whether an endpoint at this stability level is checked (an invalid level is reported on
+    /// its own and does not exempt the endpoint).
+    fn checked(&self, stability: Option<&str>) -> bool {
+        stability_rank(stability).is_none_or(|rank| rank >= self.options.stability_threshold)
+    }
+
+    /// Reports an `x-stability-level` that is not draft, alpha, beta or stable; true if so.
+    fn invalid_stability(&mut self, op: &'a Operation, side: Side, subject: &'a Operation) -> bool {
+        match op.stability.as_deref() {
+            Some(level) if !STABILITY.contains(&level) => {
                 let message = format!("invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)");
-                self.emit("api-invalid-stability-level", side, op.loc, Some(new), message);
-                return;
+                self.emit("api-invalid-stability-level", side, op.loc, Some(subject), message);
+                true
             }
+            _ => false,
         }
-        if let (Some(Some(a)), Some(Some(b))) = (rank(old.stability.as_deref()), rank(new.stability.as_deref())) {
+    }
+
+    /// Stability changes, an endpoint without a level counting as stable; changes that involve
+    /// a draft or alpha level are not reported (oasdiff's default threshold, beta).
+    fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
+        let invalid_old = self.invalid_stability(old, Side::Old, new);
+        let invalid_new = self.invalid_stability(new, Side::New, new);
+        if invalid_old || invalid_new {
+            return;
+        }
+        let rank = |s: Option<&str>| stability_rank(s).unwrap_or(3);
+        let (a, b) = (rank(old.stability.as_deref()), rank(new.stability.as_deref()));
+        if a.min(b) < self.options.stability_threshold {
+            return;
+        }
+        {
             if b < a {
                 self.emit(
                     "api-stability-decreased",

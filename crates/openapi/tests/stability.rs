@@ -1,0 +1,79 @@
+//! `x-stability-level` as oasdiff treats it: endpoints below the stability threshold (draft and
+//! alpha by default) change and go away freely; an endpoint without a level counts as stable;
+//! level changes are reported only when both levels are at or above the threshold.
+
+use schemagate_openapi::{DiskFetch, diff, load};
+
+fn spec(get_level: Option<&str>, post_level: Option<&str>, get_param_type: &str, with_post: bool) -> String {
+    let level = |l: Option<&str>| l.map(|l| format!("      x-stability-level: {l}\n")).unwrap_or_default();
+    let mut text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get:\n{}      parameters:\n        \
+         - {{name: q, in: query, schema: {{type: {get_param_type}}}}}\n      responses:\n        '200': {{description: ok}}\n",
+        level(get_level)
+    );
+    if with_post {
+        text.push_str(&format!(
+            "    post:\n{}      responses:\n        '200': {{description: ok}}\n",
+            level(post_level)
+        ));
+    }
+    text
+}
+
+fn rules(old: &str, new: &str, threshold: usize) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&a, old).unwrap();
+    std::fs::write(&b, new).unwrap();
+    let old = load(&DiskFetch, &a.display().to_string()).unwrap();
+    let new = load(&DiskFetch, &b.display().to_string()).unwrap();
+    let options = diff::Options { stability_threshold: threshold, ..diff::Options::default() };
+    let mut ids: Vec<String> = diff::diff(&old, &new, &options).into_iter().map(|f| f.rule).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn draft_and_alpha_endpoints_change_freely_by_default() {
+    for level in ["draft", "alpha"] {
+        let old = spec(Some(level), Some(level), "string", true);
+        // A changed parameter type, and a removed operation of a path that stays.
+        assert!(rules(&old, &spec(Some(level), Some(level), "integer", true), 2).is_empty(), "{level}");
+        assert!(rules(&old, &spec(Some(level), None, "string", false), 2).is_empty(), "{level}");
+    }
+    // The same removal of an unlabelled (stable) operation is reported.
+    let old = spec(Some("draft"), None, "string", true);
+    assert_eq!(rules(&old, &spec(Some("draft"), None, "string", false), 2), ["api-removed-without-deprecation"]);
+    let only_draft = spec(Some("draft"), None, "string", false);
+    let empty = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    assert!(rules(&only_draft, empty, 2).is_empty());
+    // With the threshold at draft, the same changes are reported.
+    assert!(rules(&only_draft, empty, 0).contains(&"api-path-removed-without-deprecation".to_string()));
+    let old = spec(Some("beta"), None, "string", false);
+    assert!(
+        rules(&old, &spec(Some("beta"), None, "integer", false), 2)
+            .contains(&"request-parameter-type-changed".to_string())
+    );
+}
+
+#[test]
+fn a_removed_path_counts_when_any_of_its_operations_is_checked() {
+    let old = spec(Some("draft"), Some("stable"), "string", true);
+    let empty = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let found = rules(&old, empty, 2);
+    assert_eq!(found, ["api-path-removed-without-deprecation", "api-path-removed-without-deprecation"]);
+}
+
+#[test]
+fn stability_changes_are_reported_at_or_above_the_threshold() {
+    let at = |a: Option<&str>, b: Option<&str>, t: usize| {
+        rules(&spec(a, None, "string", false), &spec(b, None, "string", false), t)
+    };
+    // No level counts as stable: stable -> beta decreases.
+    assert_eq!(at(None, Some("beta"), 2), ["api-stability-decreased"]);
+    assert_eq!(at(Some("beta"), Some("stable"), 2), ["api-stability-increased"]);
+    // beta -> alpha involves alpha: silent by default, reported with the threshold at alpha.
+    assert!(at(Some("beta"), Some("alpha"), 2).is_empty());
+    assert_eq!(at(Some("beta"), Some("alpha"), 1), ["api-stability-decreased"]);
+    assert_eq!(at(Some("stable"), Some("wobbly"), 2), ["api-invalid-stability-level"]);
+}
