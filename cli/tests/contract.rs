@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{registry as registry_server, schemagate, write};
+use common::{registry as registry_server, schemagate, test_embedded, write};
 use schemagate_contract::{KafkaSettings, Mode};
 
 fn repo_root() -> PathBuf {
@@ -162,7 +162,7 @@ fn shop(contract: &str) -> tempfile::TempDir {
 #[test]
 fn an_example_that_breaks_a_consumer_expectation_fails_naming_contract_consumer_example_and_field() {
     let dir = shop(&order_contract("", "long"));
-    let (code, stdout, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, stderr) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     for expected in [
         "FAIL shop.order-placed.v1",
@@ -180,7 +180,7 @@ fn an_example_that_breaks_a_consumer_expectation_fails_naming_contract_consumer_
 #[test]
 fn a_type_the_consumer_does_not_have_is_reported_with_both_types() {
     let dir = shop(&order_contract("", "string"));
-    let (code, stdout, _) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, _) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains(
@@ -203,7 +203,7 @@ fn a_consumer_schema_incompatible_with_the_producer_fails_with_the_registry_rule
         .unwrap()
         .replace("contracts/consumers/billing/order.proto", "contracts/consumers/billing/shop/v1/order.proto");
     write(dir.path(), "contracts/orders.yaml", &contract);
-    let (code, stdout, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, stderr) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(
         stdout.contains(
@@ -252,7 +252,7 @@ examples:
     value: {shipment_id: s-1, weight_grams: 900}
 ",
     );
-    let (code, stdout, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, stderr) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(
         stdout.contains(
@@ -271,7 +271,7 @@ examples:
 fn an_example_that_does_not_fit_the_producer_schema_fails_the_producer() {
     let contract = order_contract("", "long").replace("note: free", "nte: free");
     let dir = shop(&contract);
-    let (code, stdout, _) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, _) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains(
@@ -285,17 +285,17 @@ fn an_example_that_does_not_fit_the_producer_schema_fails_the_producer() {
 #[test]
 fn malformed_contracts_exit_2_with_file_line_and_column() {
     let dir = shop(&order_contract("", "long").replace("producer: checkout", "producer: checkout\nretries: 3"));
-    let (code, _, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, _, stderr) = test_embedded(dir.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("contracts/orders.yaml:7:1: unknown field `retries`"), "{stderr}");
 
     let dir = shop(&order_contract("", "uuid"));
-    let (code, _, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, _, stderr) = test_embedded(dir.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("contracts/orders.yaml:11:30: unknown field type uuid"), "{stderr}");
 
     let dir = shop(&order_contract("", "long").replace("shop.v1.OrderPlaced", "shop.v1.OrderPlacd"));
-    let (code, _, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, _, stderr) = test_embedded(dir.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains(
@@ -306,7 +306,7 @@ fn malformed_contracts_exit_2_with_file_line_and_column() {
     assert!(!stderr.contains("mock cluster"), "Kafka must not start for a wrong contract: {stderr}");
 
     let dir = shop(&order_contract("    schema: {file: contracts/consumers/billing/missing.proto}\n", "long"));
-    let (code, _, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, _, stderr) = test_embedded(dir.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(
         stderr.contains("contracts/orders.yaml:9:20: consumer billing:") && stderr.contains("missing.proto"),
@@ -315,7 +315,7 @@ fn malformed_contracts_exit_2_with_file_line_and_column() {
 
     let empty = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(empty.path().join("contracts")).unwrap();
-    let (code, _, stderr) = schemagate(empty.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, _, stderr) = test_embedded(empty.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no contract files"), "{stderr}");
 }
@@ -697,7 +697,7 @@ examples:
     value: {payment_id: p-2, amount: 99}
 ";
     write(dir.path(), "contracts/payments.yaml", contract);
-    let (code, stdout, stderr) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, stderr) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     for expected in [
         "contract contracts/payments.yaml consumer ledger example no-currency: does not validate against \
@@ -710,7 +710,7 @@ examples:
 
     // An example the producer's own schema refuses is the producer's failure.
     write(dir.path(), "contracts/payments.yaml", &contract.replace("currency: EUR", "currency: euro"));
-    let (code, stdout, _) = schemagate(dir.path(), &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, _) = test_embedded(dir.path());
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains(

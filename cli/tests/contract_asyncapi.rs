@@ -6,14 +6,14 @@ mod common;
 
 use std::path::Path;
 
-use common::{schemagate, write};
+use common::{schemagate, test_embedded, write};
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 fn contract_test(root: &Path) {
-    let (code, stdout, stderr) = schemagate(root, &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, stderr) = test_embedded(root);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("PASS "), "{stdout}");
 }
@@ -242,7 +242,7 @@ fn an_inline_json_schema_is_written_to_a_file_and_the_contract_passes() {
     write(root, "payments.json", &PAYMENTS_DOC.replace(r#""currency": "EUR""#, r#""currency": "euro""#));
     let (code, ..) = schemagate(root, &["contract", "import-asyncapi", "payments.json", "ledger.yaml"]);
     assert_eq!(code, 0);
-    let (code, stdout, _) = schemagate(root, &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, _) = test_embedded(root);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("example euro: field value: does not validate against"), "{stdout}");
 }
@@ -300,7 +300,7 @@ examples:
     // The consumers' declarations are checked: a field the producer does not send fails.
     let text = read(root, "contracts/shipping.yaml").replace("path: carrier", "path: carrier_code");
     write(root, "contracts/shipping.yaml", &text);
-    let (code, stdout, _) = schemagate(root, &["contract", "test", "--kafka", "embedded"]);
+    let (code, stdout, _) = test_embedded(root);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("consumer notification-service example with-tracking: field carrier_code"), "{stdout}");
 }

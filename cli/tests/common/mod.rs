@@ -20,6 +20,11 @@ pub fn schemagate(cwd: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `schemagate contract test --kafka embedded` in `dir` (librdkafka's mock cluster, no Docker).
+pub fn test_embedded(dir: &Path) -> (i32, String, String) {
+    schemagate(dir, &["contract", "test", "--kafka", "embedded"])
+}
+
 /// Writes `text` at `root/rel`, creating folders.
 pub fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
