@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use prost_reflect::{DescriptorPool, MessageDescriptor};
 use schemagate_core::compat::{CompatLevel, CompatMessage, check_level};
 use schemagate_protobuf::compat::{CompatSchema, ProtobufEngine};
-use schemagate_registry::client::{Client, SubjectVersion, fetch_references, import_closure, import_paths};
+use schemagate_registry::client::{Client, SubjectVersion, fetch_references, import_closure, import_closure_with};
 
 use crate::model::SchemaType;
 
@@ -149,7 +149,10 @@ pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
                 .replace('\\', "/");
             let imports = match source.revision {
                 None => import_closure(&root, &text)?,
-                Some(_) => revision_imports(&root, &text, &read)?,
+                // At a revision, every import but the well-known ones must be there.
+                Some(_) => import_closure_with(&text, &|path| {
+                    if path.starts_with("google/protobuf/") { Ok(None) } else { read(&root.join(path)).map(Some) }
+                })?,
             };
             let message = source.message.ok_or_else(|| format!("{origin}: a Protobuf schema needs a message name"))?;
             protobuf(origin, main_path, text, imports, Some(message))
@@ -213,24 +216,6 @@ fn git_path(p: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let rel = p.strip_prefix(&cwd).unwrap_or(p);
     format!("./{}", rel.to_string_lossy().trim_start_matches("./"))
-}
-
-fn revision_imports(
-    root: &Path,
-    text: &str,
-    read: &dyn Fn(&Path) -> Result<String, String>,
-) -> Result<Vec<(String, String)>, String> {
-    let mut imports: Vec<(String, String)> = Vec::new();
-    let mut stack = import_paths(text);
-    while let Some(path) = stack.pop() {
-        if imports.iter().any(|(p, _)| *p == path) || path.starts_with("google/protobuf/") {
-            continue;
-        }
-        let body = read(&root.join(&path))?;
-        stack.extend(import_paths(&body));
-        imports.push((path, body));
-    }
-    Ok(imports)
 }
 
 fn protobuf(

@@ -67,17 +67,28 @@ pub fn fetch_references(
 /// under `root`. Imports with no file there (e.g. `google/protobuf/*.proto`) are left out: they
 /// are the registry's business.
 pub fn import_closure(root: &Path, text: &str) -> Result<Vec<(String, String)>, String> {
+    import_closure_with(text, &|path| {
+        let file = root.join(path);
+        if !file.is_file() {
+            return Ok(None);
+        }
+        std::fs::read_to_string(&file).map(Some).map_err(|e| format!("{}: {e}", file.display()))
+    })
+}
+
+/// The files a Protobuf text imports, transitively, as `(import path, text)`; `read` gives an
+/// import's text, or `None` for an import outside the module (left out, with its own imports).
+pub fn import_closure_with(
+    text: &str,
+    read: &dyn Fn(&str) -> Result<Option<String>, String>,
+) -> Result<Vec<(String, String)>, String> {
     let mut imports: Vec<(String, String)> = Vec::new();
     let mut stack = import_paths(text);
     while let Some(path) = stack.pop() {
         if imports.iter().any(|(p, _)| *p == path) {
             continue;
         }
-        let file = root.join(&path);
-        if !file.is_file() {
-            continue;
-        }
-        let body = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let Some(body) = read(&path)? else { continue };
         stack.extend(import_paths(&body));
         imports.push((path, body));
     }
