@@ -1,6 +1,6 @@
 //! `x-stability-level` as oasdiff treats it: endpoints below the stability threshold (draft and
-//! alpha by default) change and go away freely; an endpoint without a level counts as stable;
-//! level changes are reported only when both levels are at or above the threshold.
+//! alpha by default) change and go away freely; an endpoint or property without a level counts as
+//! stable; a level change is reported when the level left behind is at or above the threshold.
 
 use schemagate_openapi::{DiskFetch, diff, load};
 
@@ -72,8 +72,30 @@ fn stability_changes_are_reported_at_or_above_the_threshold() {
     // No level counts as stable: stable -> beta decreases.
     assert_eq!(at(None, Some("beta"), 2), ["api-stability-decreased"]);
     assert_eq!(at(Some("beta"), Some("stable"), 2), ["api-stability-increased"]);
-    // beta -> alpha involves alpha: silent by default, reported with the threshold at alpha.
-    assert!(at(Some("beta"), Some("alpha"), 2).is_empty());
-    assert_eq!(at(Some("beta"), Some("alpha"), 1), ["api-stability-decreased"]);
+    // The level left behind decides: beta -> alpha leaves a checked level and is reported;
+    // alpha -> stable leaves an unchecked one and is not, unless the threshold is at alpha.
+    assert_eq!(at(Some("beta"), Some("alpha"), 2), ["api-stability-decreased"]);
+    assert_eq!(at(None, Some("draft"), 2), ["api-stability-decreased"]);
+    assert!(at(Some("alpha"), Some("stable"), 2).is_empty());
+    assert_eq!(at(Some("alpha"), Some("stable"), 1), ["api-stability-increased"]);
     assert_eq!(at(Some("stable"), Some("wobbly"), 2), ["api-invalid-stability-level"]);
+}
+
+fn property_spec(level: Option<&str>) -> String {
+    let level = level.map(|l| format!(", x-stability-level: {l}")).unwrap_or_default();
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    post:\n      requestBody:\n        \
+         content:\n          application/json:\n            schema:\n              type: object\n              \
+         properties:\n                name: {{type: string{level}}}\n      responses:\n        '200': {{description: ok}}\n"
+    )
+}
+
+#[test]
+fn property_stability_changes_follow_the_same_rule() {
+    let at = |a: Option<&str>, b: Option<&str>, t: usize| rules(&property_spec(a), &property_spec(b), t);
+    assert_eq!(at(None, Some("alpha"), 2), ["request-property-stability-decreased"]);
+    assert_eq!(at(Some("beta"), Some("stable"), 2), ["request-property-stability-increased"]);
+    assert!(at(Some("draft"), Some("beta"), 2).is_empty());
+    assert_eq!(at(Some("draft"), Some("beta"), 0), ["request-property-stability-increased"]);
+    assert_eq!(at(Some("beta"), Some("shaky"), 2), ["api-invalid-stability-level"]);
 }

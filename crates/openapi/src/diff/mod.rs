@@ -497,8 +497,9 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// Stability changes, an endpoint without a level counting as stable; changes that involve
-    /// a draft or alpha level are not reported (oasdiff's default threshold, beta).
+    /// Stability changes, an endpoint without a level counting as stable. A change is reported
+    /// when the level the endpoint leaves is at or above the threshold (oasdiff gates on the
+    /// base level): stable or beta → alpha is a decrease, draft → stable is not reported.
     fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
         let invalid_old = self.invalid_stability(old, Side::Old, new);
         let invalid_new = self.invalid_stability(new, Side::New, new);
@@ -507,7 +508,7 @@ impl<'a> Differ<'a> {
         }
         let rank = |s: Option<&str>| stability_rank(s).unwrap_or(3);
         let (a, b) = (rank(old.stability.as_deref()), rank(new.stability.as_deref()));
-        if a.min(b) < self.options.stability_threshold {
+        if a < self.options.stability_threshold {
             return;
         }
         {

@@ -377,8 +377,24 @@ impl<'a> Differ<'a> {
             } else if old.deprecated && !new.deprecated {
                 attr(self, "reactivated", "reactivated".into());
             }
-            let rank = |s: &Option<String>| s.as_deref().and_then(|s| super::STABILITY.iter().position(|x| *x == s));
-            if let (Some(x), Some(y)) = (rank(&old.stability), rank(&new.stability)) {
+            // A property without a level counts as stable; the change is reported when the level
+            // the property leaves is at or above the threshold, as for endpoints.
+            let rank = |s: &Option<String>| super::stability_rank(s.as_deref());
+            // An invalid level on a property has no other place to be reported.
+            for (schema, side) in [(old, Side::Old), (new, Side::New)] {
+                if let (Some(level), None) = (&schema.stability, rank(&schema.stability))
+                    && old.stability != new.stability
+                {
+                    let message = format!(
+                        "{} has an invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)",
+                        w.subject(scope)
+                    );
+                    self.emit("api-invalid-stability-level", side, schema.loc, Some(w.op), message);
+                }
+            }
+            if let (Some(x), Some(y)) = (rank(&old.stability), rank(&new.stability))
+                && x >= self.options.stability_threshold
+            {
                 if y < x {
                     attr(self, "stability-decreased", "stability decreased".into());
                 } else if y > x {
