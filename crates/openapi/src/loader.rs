@@ -467,6 +467,7 @@ impl<'f> Builder<'f> {
                 types.sort();
                 types.dedup();
                 s.types = types;
+                s.union_types = true;
                 if key == "oneOf" {
                     s.one_of.clear()
                 } else {
@@ -536,6 +537,11 @@ impl<'f> Builder<'f> {
             sunset: ext(&p, "x-sunset"),
             stability: ext(&p, "x-stability-level"),
             from_path_item,
+            form_explode: {
+                let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                let style = p.get("style").and_then(Node::str).unwrap_or(default_style);
+                style == "form" && p.get("explode").and_then(Node::as_bool).unwrap_or(true)
+            },
         }))
     }
 

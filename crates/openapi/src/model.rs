@@ -35,6 +35,9 @@ pub struct Schema {
     pub ref_name: Option<String>,
     /// Declared types without "null", sorted; empty means any.
     pub types: Vec<String>,
+    /// The types come from a `oneOf`/`anyOf` whose branches only name types (the
+    /// "list of types" pattern), not from `type`.
+    pub union_types: bool,
     pub nullable: bool,
     pub format: Option<String>,
     /// Canonical texts of enum values.
@@ -113,6 +116,9 @@ pub struct Parameter {
     pub stability: Option<String>,
     /// Declared on the path item rather than the operation.
     pub from_path_item: bool,
+    /// Whether the value travels in form style with `explode` (the default for query and cookie
+    /// parameters), where a single value is also a one-element array.
+    pub form_explode: bool,
 }
 
 impl Parameter {

@@ -71,6 +71,10 @@ struct Where<'a> {
     context: String,
     /// Property path inside the schema, e.g. `items/price`.
     property: String,
+    /// The media type of the body being compared (empty for parameters and headers).
+    media: String,
+    /// For a parameter: form style with explode (see `Parameter::form_explode`).
+    form_explode: bool,
 }
 
 impl Where<'_> {
@@ -83,11 +87,11 @@ impl Where<'_> {
     }
     fn with_property(&self, name: &str) -> Self {
         let property = if self.property.is_empty() { name.to_string() } else { format!("{}/{name}", self.property) };
-        Where { op: self.op, context: self.context.clone(), property }
+        Where { property, ..self.clone() }
     }
     /// The items of the array being compared: `tags[]`.
     fn items(&self) -> Self {
-        Where { op: self.op, context: self.context.clone(), property: format!("{}[]", self.property) }
+        Where { property: format!("{}[]", self.property), ..self.clone() }
     }
 }
 
@@ -843,7 +847,13 @@ impl<'a> Differ<'a> {
                 }
             }
             if let (Some(a), Some(b)) = (op.schema, np.schema) {
-                let w = Where { op: new, context: format!("{} {}", np.location, np.name), property: String::new() };
+                let w = Where {
+                    op: new,
+                    context: format!("{} {}", np.location, np.name),
+                    property: String::new(),
+                    media: String::new(),
+                    form_explode: np.form_explode,
+                };
                 self.schema(Scope::RequestParameter, a, b, &w);
             }
         }
@@ -922,7 +932,10 @@ impl<'a> Differ<'a> {
             }
         }
         for (from, to) in &renamed {
-            let id = if media_contains(from, to) {
+            let id = if media_params(from) != media_params(to) {
+                // A change of parameters (charset, version, q) says nothing about containment.
+                "response-media-type-name-changed"
+            } else if media_contains(from, to) {
                 "response-media-type-name-specialized"
             } else if media_contains(to, from) {
                 "response-media-type-name-generalized"
@@ -932,7 +945,8 @@ impl<'a> Differ<'a> {
             let message = format!("media type changed from `{}` to `{to}`", ctx(from));
             self.emit(id, Side::New, new[*to].loc, Some(op), message);
             if let (Some(a), Some(b)) = (old[*from].schema, new[*to].schema) {
-                let w = Where { op, context: ctx(to), property: String::new() };
+                let w =
+                    Where { op, context: ctx(to), property: String::new(), media: to.to_string(), form_explode: false };
                 self.schema(scope, a, b, &w);
             }
         }
@@ -961,7 +975,13 @@ impl<'a> Differ<'a> {
                         format!("schema removed from media type `{}`", ctx(name)),
                     ),
                     (Some(a), Some(b)) => {
-                        let w = Where { op, context: ctx(name), property: String::new() };
+                        let w = Where {
+                            op,
+                            context: ctx(name),
+                            property: String::new(),
+                            media: name.clone(),
+                            form_explode: false,
+                        };
                         self.schema(scope, a, b, &w);
                     }
                     (None, None) => {}
@@ -1021,7 +1041,13 @@ impl<'a> Differ<'a> {
                     );
                 }
                 if let (Some(a), Some(b)) = (ph.schema, h.schema) {
-                    let w = Where { op: new, context: format!("{status} {name}"), property: String::new() };
+                    let w = Where {
+                        op: new,
+                        context: format!("{status} {name}"),
+                        property: String::new(),
+                        media: String::new(),
+                        form_explode: false,
+                    };
                     self.schema(Scope::ResponseHeader, a, b, &w);
                 }
             }
@@ -1032,6 +1058,18 @@ impl<'a> Differ<'a> {
 /// `type/subtype` without parameters.
 fn media_base(m: &str) -> &str {
     m.split(';').next().unwrap_or(m).trim()
+}
+
+/// The parameters of a media type (`; charset=utf-8`), normalized and sorted.
+fn media_params(m: &str) -> Vec<String> {
+    let mut params: Vec<String> = m
+        .split(';')
+        .skip(1)
+        .map(|p| p.trim().to_ascii_lowercase().replace(' ', ""))
+        .filter(|p| !p.is_empty())
+        .collect();
+    params.sort();
+    params
 }
 
 /// Whether media range `a` contains `b`: `*/*`, `application/*`, `+json` suffixes, parameters.

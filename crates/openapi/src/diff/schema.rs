@@ -2,52 +2,65 @@
 //! request property, parameter, response body, ...). Properties, items and subschemas recurse
 //! with the nested scope; cycles are cut by an in-progress set.
 
-use std::collections::BTreeSet;
-
 use super::{Differ, Scope, Side, Where, num};
 use crate::model::*;
 
 /// Deepest schema nesting compared (bounds work on huge or self-similar specs).
 const MAX_DEPTH: usize = 48;
 
-fn generalizes(from: (&[String], Option<&str>), to: (&[String], Option<&str>)) -> bool {
-    // Dropping the type constraint accepts anything.
-    if !from.0.is_empty() && to.0.is_empty() {
+/// `sub` values are all valid `sup` values: the same type, or integer within number.
+fn is_subtype(sub: &str, sup: &str) -> bool {
+    sub == sup || (sub == "integer" && sup == "number")
+}
+
+/// Every type of `sub` (non-empty) is covered by a type of `sup`.
+fn type_set_within(sub: &[String], sup: &[String]) -> bool {
+    !sub.is_empty() && sub.iter().all(|t| sup.iter().any(|s| is_subtype(t, s)))
+}
+
+/// The types that replaced `deleted` (`added`) still accept what they accepted: one type
+/// widened into its supertype, or, where values travel untyped (text, form fields, parameter
+/// values), anything turned into a string or the type constraint dropped.
+fn type_contained(added: &[String], deleted: &[String], strongly_typed: bool) -> bool {
+    if added.len() == 1 && deleted.len() == 1 && is_subtype(&deleted[0], &added[0]) {
         return true;
     }
-    let single = |t: &[String]| if t.len() == 1 { Some(t[0].clone()) } else { None };
-    let (Some(ft), Some(tt)) = (single(from.0), single(to.0)) else {
+    !strongly_typed && (added.is_empty() || (added.len() == 1 && added[0] == "string"))
+}
+
+/// A format change from `from` to `to` keeps every value valid for a schema of type `to_types`:
+/// a format dropped, or one of the few formats that contain another.
+fn format_contained(to_types: &[String], from: Option<&str>, to: Option<&str>) -> bool {
+    let Some(to) = to else { return true };
+    if to_types.len() != 1 {
         return false;
-    };
-    let type_ok = ft == tt || (ft == "integer" && tt == "number");
-    let format_ok = match (from.1, to.1) {
-        (a, b) if a == b => true,
-        (Some(_), None) => true,
-        (Some("int32"), Some("int64")) | (Some("float"), Some("double")) => true,
-        (Some("int32" | "int64"), Some("double" | "float")) if tt == "number" => true,
+    }
+    let from = from.unwrap_or("");
+    match to_types[0].as_str() {
+        "number" => to == "double" && from == "float",
+        "integer" => (to == "int64" && from == "int32") || (to == "bigint" && matches!(from, "int32" | "int64")),
+        "string" => to == "date-time" && matches!(from, "date" | "time"),
         _ => false,
-    };
-    type_ok && format_ok && (ft != tt || from.1 != to.1)
+    }
 }
 
-/// Parameters travel as text. A scalar parameter that becomes an array of values accepts what
-/// its items accept (a string item accepts any scalar); a string parameter that becomes a
-/// number, integer or boolean narrows.
-fn param_generalizes(from: &[String], to: &[String], to_items: &[String]) -> bool {
-    let covers = |new: &str, old: &str| {
-        new == old
-            || (new == "number" && old == "integer")
-            || (new == "string" && matches!(old, "integer" | "number" | "boolean"))
-    };
-    let to_array = to.len() == 1 && to[0] == "array" && !from.is_empty() && !from.iter().any(|t| t == "array");
-    to_array && !to_items.is_empty() && from.iter().all(|f| to_items.iter().any(|t| covers(t, f)))
+/// JSON distinguishes `1` from `"1"`; text, XML and form bodies do not.
+fn strongly_typed(media: &str) -> bool {
+    let base = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    base == "application/json" || base.ends_with("+json")
 }
 
-fn param_specializes(from: &[String], to: &[String]) -> bool {
-    from.len() == 1
-        && from[0] == "string"
-        && to.len() == 1
-        && matches!(to[0].as_str(), "integer" | "number" | "boolean")
+/// A type/format change toward (`added`, `to_format`, `to_types`) from (`deleted`,
+/// `from_format`) breaks a reader of the old values.
+fn type_or_format_breaking(
+    type_diff: Option<(&[String], &[String])>,
+    formats: Option<(Option<&str>, Option<&str>)>,
+    strongly: bool,
+    to_types: &[String],
+) -> bool {
+    let type_breaking = type_diff.is_some_and(|(added, deleted)| !type_contained(added, deleted, strongly));
+    let format_breaking = formats.is_some_and(|(from, to)| !format_contained(to_types, from, to));
+    type_breaking || format_breaking
 }
 
 fn describe_type(s: &Schema) -> String {
@@ -132,55 +145,10 @@ impl<'a> Differ<'a> {
         };
 
         // Types and formats.
-        let (ta, tb) = (&old.types, &new.types);
-        if ta.len() > 1 || tb.len() > 1 {
-            if ta != tb {
-                let (sa, sb): (BTreeSet<_>, BTreeSet<_>) = (ta.iter().collect(), tb.iter().collect());
-                let detail = format!("list of types changed from {} to {}", ta.join("|"), tb.join("|"));
-                let parameter = matches!(scope, Scope::RequestParameter | Scope::RequestParameterProperty);
-                let item_types = new.items.map(|i| self.new.schema(i).types.clone()).unwrap_or_default();
-                if parameter && param_generalizes(ta, tb, &item_types) {
-                    attr(
-                        self,
-                        "type-generalized",
-                        format!("type changed from {} to an array of {}", ta.join("|"), item_types.join("|")),
-                    );
-                } else if sb.is_superset(&sa) {
-                    attr(self, "list-of-types-widened", detail);
-                } else if sa.is_superset(&sb) {
-                    attr(self, "list-of-types-narrowed", detail);
-                } else {
-                    attr(self, "type-changed", detail);
-                }
-            }
-        } else if (ta != tb && !(ta.is_empty() && tb.is_empty())) || (old.format != new.format && !ta.is_empty()) {
-            let from = (ta.as_slice(), old.format.as_deref());
-            let to = (tb.as_slice(), new.format.as_deref());
-            let detail = format!("type/format changed from `{}` to `{}`", describe_type(old), describe_type(new));
-            let xml_object_string = w.context.contains("xml")
-                && matches!(
-                    (ta.first().map(String::as_str), tb.first().map(String::as_str)),
-                    (Some("object"), Some("string")) | (Some("string"), Some("object"))
-                );
-            let parameter = matches!(scope, Scope::RequestParameter | Scope::RequestParameterProperty);
-            let item_types = new.items.map(|i| self.new.schema(i).types.clone()).unwrap_or_default();
-            let mut suffix = if xml_object_string {
-                // In XML an element with text and one with children are interchangeable.
-                "type-compatible"
-            } else if parameter && param_generalizes(ta, tb, &item_types) {
-                "type-generalized"
-            } else if parameter && param_specializes(ta, tb) {
-                "type-specialized"
-            } else if (scope.is_request() || !tb.is_empty()) && generalizes(from, to) {
-                "type-generalized"
-            } else if generalizes(to, from) && !scope.is_request() {
-                "type-specialized"
-            } else {
-                "type-changed"
-            };
-            if crate::checks::level_of(&format!("{}-{suffix}", scope.prefix())).is_none() {
-                suffix = "type-changed";
-            }
+        // A read-only request property is not sent: its type is the server's business.
+        if !(scope == Scope::RequestProperty && new.read_only)
+            && let Some((suffix, detail)) = self.type_change(scope, old, new, w)
+        {
             attr(self, suffix, detail);
         }
 
@@ -190,17 +158,20 @@ impl<'a> Differ<'a> {
             attr(self, "became-not-nullable", "became not nullable".into());
         }
 
-        match (&old.enum_values, &new.enum_values) {
-            (None, Some(_)) => attr(self, "became-enum", "became an enum".into()),
-            (Some(a), Some(b)) => {
-                for v in a.iter().filter(|v| !b.contains(v)) {
-                    attr(self, "enum-value-removed", format!("enum value {v} removed"));
-                }
-                for v in b.iter().filter(|v| !a.contains(v)) {
-                    attr(self, "enum-value-added", format!("enum value {v} added"));
-                }
+        // Values are compared even when one side has no enum (as oasdiff does): an enum that
+        // appears adds each of its values, one that goes away removes each of them.
+        if old.enum_values.is_none() && new.enum_values.is_some() {
+            attr(self, "became-enum", "became an enum".into());
+        }
+        if old.enum_values.is_some() || new.enum_values.is_some() {
+            let (a, b) =
+                (old.enum_values.as_deref().unwrap_or_default(), new.enum_values.as_deref().unwrap_or_default());
+            for v in a.iter().filter(|v| !b.contains(v)) {
+                attr(self, "enum-value-removed", format!("enum value {v} removed"));
             }
-            _ => {}
+            for v in b.iter().filter(|v| !a.contains(v)) {
+                attr(self, "enum-value-added", format!("enum value {v} added"));
+            }
         }
         if let (Some(a), Some(b)) = (&old.extensible_enum, &new.extensible_enum) {
             for v in a.iter().filter(|v| !b.contains(v)) {
@@ -225,7 +196,10 @@ impl<'a> Differ<'a> {
             (None, Some(p)) => attr(self, "pattern-added", format!("pattern `{p}` added")),
             (Some(p), None) => attr(self, "pattern-removed", format!("pattern `{p}` removed")),
             (Some(a), Some(b)) if a != b => {
-                let suffix = if matches!(b.as_str(), ".*" | "^.*$" | ".+" | "^.+$") {
+                // A pattern that accepts anything generalizes where oasdiff has such an id
+                // (request side); elsewhere it is a change like any other.
+                let generalized = format!("{}-pattern-generalized", scope.prefix());
+                let suffix = if b == ".*" && crate::checks::level_of(&generalized).is_some() {
                     "pattern-generalized"
                 } else {
                     "pattern-changed"
@@ -418,6 +392,120 @@ impl<'a> Differ<'a> {
 
     /// One numeric bound. `upper` bounds narrow when decreased, lower bounds when increased.
     #[allow(clippy::too_many_arguments)]
+    /// Classifies a change of `type`/`format` as oasdiff does: a list of types (`oneOf`/`anyOf`
+    /// of bare types) widened or narrowed; otherwise generalized, specialized, compatible (safe
+    /// only because the media type is not strongly typed) or changed, by direction.
+    fn type_change(&self, scope: Scope, old: &Schema, new: &Schema, w: &Where<'a>) -> Option<(&'static str, String)> {
+        let (ta, tb) = (&old.types, &new.types);
+        let added: Vec<String> = tb.iter().filter(|t| !ta.contains(t)).cloned().collect();
+        let deleted: Vec<String> = ta.iter().filter(|t| !tb.contains(t)).cloned().collect();
+        let detail = format!("type/format changed from `{}` to `{}`", describe_type(old), describe_type(new));
+        if old.union_types || new.union_types {
+            // Both sides must read as a list of types: a union of bare types, or one plain type.
+            let pattern = |s: &Schema| {
+                s.union_types
+                    || (!s.types.is_empty() && s.properties.is_empty() && s.all_of.is_empty() && s.not.is_none())
+            };
+            if (added.is_empty() && deleted.is_empty()) || !pattern(old) || !pattern(new) {
+                return None;
+            }
+            let detail = format!("list of types changed from {} to {}", ta.join("|"), tb.join("|"));
+            // Requests accept what they accepted unless a type went away; responses return
+            // only what they returned unless a type was added.
+            let suffix = if scope.is_request() {
+                if deleted.is_empty() { "list-of-types-widened" } else { "list-of-types-narrowed" }
+            } else if added.is_empty() {
+                "list-of-types-narrowed"
+            } else {
+                "list-of-types-widened"
+            };
+            return Some((suffix, detail));
+        }
+        let type_diff = (!added.is_empty() || !deleted.is_empty()).then_some((added.as_slice(), deleted.as_slice()));
+        let format_diff = (old.format != new.format).then_some((old.format.as_deref(), new.format.as_deref()));
+        if type_diff.is_none() && format_diff.is_none() {
+            return None;
+        }
+        let both_concrete = !ta.is_empty() && !tb.is_empty();
+        let widened = type_diff.is_some() && type_set_within(ta, tb);
+        let narrowed = type_diff.is_some() && type_set_within(tb, ta);
+        let suffix = match scope {
+            Scope::RequestParameter => {
+                // Parameter values travel as text.
+                if type_or_format_breaking(type_diff, format_diff, false, tb)
+                    && !self.scalar_to_form_explode_array(old, new, &added, w)
+                {
+                    "type-changed"
+                } else {
+                    "type-generalized"
+                }
+            }
+            Scope::RequestParameterProperty => {
+                // How an object parameter is serialized is unknown: breaking either way is a
+                // specialization, breaking only when strongly typed a (warning) change.
+                let strongly = type_or_format_breaking(type_diff, format_diff, true, tb);
+                let loosely = type_or_format_breaking(type_diff, format_diff, false, tb);
+                match (strongly, loosely) {
+                    (true, true) => "type-specialized",
+                    (false, false) => "type-generalized",
+                    _ => "type-changed",
+                }
+            }
+            _ if scope.is_request() => {
+                let type_diff = if widened { None } else { type_diff };
+                let breaking = if type_diff.is_some() && tb.is_empty() {
+                    false
+                } else {
+                    type_or_format_breaking(type_diff, format_diff, strongly_typed(&w.media), tb)
+                };
+                if breaking {
+                    "type-changed"
+                } else if type_diff.is_some() && both_concrete && !widened {
+                    "type-compatible"
+                } else {
+                    "type-generalized"
+                }
+            }
+            _ => {
+                // Responses: the same question with the roles of old and new swapped.
+                let reversed = if narrowed { None } else { type_diff.map(|(a, d)| (d, a)) };
+                let formats = format_diff.map(|(from, to)| (to, from));
+                let breaking = if reversed.is_some() && ta.is_empty() {
+                    false
+                } else {
+                    type_or_format_breaking(reversed, formats, strongly_typed(&w.media), ta)
+                };
+                if breaking {
+                    if widened { "type-generalized" } else { "type-changed" }
+                } else if type_diff.is_some() && both_concrete && !narrowed {
+                    "type-compatible"
+                } else {
+                    "type-specialized"
+                }
+            }
+        };
+        let suffix = if crate::checks::level_of(&format!("{}-{suffix}", scope.prefix())).is_some() {
+            suffix
+        } else {
+            "type-changed"
+        };
+        Some((suffix, detail))
+    }
+
+    /// A scalar parameter that became an array, sent in form style with explode (a single value
+    /// is a one-element array), whose items accept every value the scalar accepted.
+    fn scalar_to_form_explode_array(&self, old: &Schema, new: &Schema, added: &[String], w: &Where<'a>) -> bool {
+        if !w.form_explode || added != ["array"] || old.types.is_empty() || old.types.iter().any(|t| t == "array") {
+            return false;
+        }
+        let Some(item) = new.items.map(|i| self.new.schema(i)) else { return false };
+        let item_types: Vec<String> = item.types.clone();
+        if !type_contained(&item_types, &old.types, false) {
+            return false;
+        }
+        same_value_constraints(old, item)
+    }
+
     fn bound(
         &mut self,
         scope: Scope,
@@ -703,4 +791,39 @@ impl<'a> Differ<'a> {
 /// Checks that have a `request-read-only-property-` variant.
 fn level_of_ro(suffix: &str) -> bool {
     crate::checks::level_of(&format!("request-read-only-property-{suffix}")).is_some()
+}
+
+/// The two schemas (from different documents) validate values alike, type and nullability
+/// aside: the same scalar constraints and no subschemas on either side.
+fn same_value_constraints(a: &Schema, b: &Schema) -> bool {
+    let scalar_only = |s: &Schema| {
+        s.properties.is_empty()
+            && s.items.is_none()
+            && s.prefix_items.is_empty()
+            && s.additional_properties.is_none()
+            && s.all_of.is_empty()
+            && s.any_of.is_empty()
+            && s.one_of.is_empty()
+            && s.not.is_none()
+            && s.contains.is_none()
+            && s.if_schema.is_none()
+            && s.dependent_schemas.is_empty()
+            && s.pattern_properties.is_empty()
+            && s.property_names.is_none()
+            && s.content_schema.is_none()
+            && s.null_wrap.is_none()
+    };
+    scalar_only(a)
+        && scalar_only(b)
+        && a.format == b.format
+        && a.enum_values == b.enum_values
+        && a.const_value == b.const_value
+        && a.minimum == b.minimum
+        && a.maximum == b.maximum
+        && a.exclusive_minimum == b.exclusive_minimum
+        && a.exclusive_maximum == b.exclusive_maximum
+        && a.min_length == b.min_length
+        && a.max_length == b.max_length
+        && a.pattern == b.pattern
+        && a.extensible_enum == b.extensible_enum
 }

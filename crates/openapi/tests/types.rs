@@ -1,0 +1,186 @@
+//! How type, format, list-of-types, enum, pattern and media-type changes are classified, by
+//! direction (request, parameter, parameter property, response) and media type.
+
+use schemagate_openapi::{DiskFetch, diff, load};
+
+/// Rule ids found between two specs, sorted.
+fn rules(old: &str, new: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
+    std::fs::write(&a, old).unwrap();
+    std::fs::write(&b, new).unwrap();
+    let old = load(&DiskFetch, &a.display().to_string()).unwrap();
+    let new = load(&DiskFetch, &b.display().to_string()).unwrap();
+    let mut ids: Vec<String> = diff::diff(&old, &new, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
+    ids.sort();
+    ids
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    post:\n";
+
+/// A request body of `media` with one property `p` of schema `schema` (flow YAML).
+fn request_property(media: &str, schema: &str) -> String {
+    format!(
+        "{HEAD}      requestBody:\n        content:\n          {media}:\n            schema: {{type: object, \
+         properties: {{p: {schema}}}}}\n      responses:\n        '200': {{description: ok}}\n"
+    )
+}
+
+/// A 200 response of `media` with one property `p`.
+fn response_property(media: &str, schema: &str) -> String {
+    format!(
+        "{HEAD}      responses:\n        '200':\n          description: ok\n          content:\n            \
+         {media}:\n              schema: {{type: object, properties: {{p: {schema}}}}}\n"
+    )
+}
+
+/// One parameter `p` in `location` (extra parameter fields in `extra`).
+fn parameter(location: &str, extra: &str, schema: &str) -> String {
+    let required = if location == "path" { ", required: true" } else { "" };
+    let path = if location == "path" { "/items/{p}" } else { "/items" };
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  {path}:\n    get:\n      parameters:\n        \
+         - {{name: p, in: {location}{required}{extra}, schema: {schema}}}\n      responses:\n        '200': \
+         {{description: ok}}\n"
+    )
+}
+
+fn request_change(media: &str, a: &str, b: &str) -> Vec<String> {
+    rules(&request_property(media, a), &request_property(media, b))
+}
+
+fn response_change(media: &str, a: &str, b: &str) -> Vec<String> {
+    rules(&response_property(media, a), &response_property(media, b))
+}
+
+const JSON: &str = "application/json";
+
+#[test]
+fn request_types_widen_safely_and_narrow_breakingly() {
+    assert_eq!(request_change(JSON, "{type: integer}", "{type: number}"), ["request-property-type-generalized"]);
+    assert_eq!(request_change(JSON, "{type: number}", "{type: integer}"), ["request-property-type-changed"]);
+    assert_eq!(request_change(JSON, "{type: integer}", "{}"), ["request-property-type-generalized"]);
+    // A format added constrains the request; one widened (int32 -> int64) or dropped does not.
+    assert_eq!(
+        request_change(JSON, "{type: string}", "{type: string, format: uuid}"),
+        ["request-property-type-changed"]
+    );
+    let int64 = "{type: integer, format: int64}";
+    assert_eq!(request_change(JSON, "{type: integer, format: int32}", int64), ["request-property-type-generalized"]);
+    assert_eq!(request_change(JSON, int64, "{type: integer}"), ["request-property-type-generalized"]);
+    // A type set that keeps every old type (integer within number) is a generalization.
+    let from = "{type: [integer, string]}";
+    assert_eq!(request_change(JSON, from, "{type: [number, string]}"), ["request-property-type-generalized"]);
+}
+
+#[test]
+fn loosely_typed_media_accept_anything_as_a_string() {
+    // In JSON 1 and "1" differ; in a form or text body they do not.
+    assert_eq!(request_change(JSON, "{type: integer}", "{type: string}"), ["request-property-type-changed"]);
+    let form = "application/x-www-form-urlencoded";
+    assert_eq!(request_change(form, "{type: integer}", "{type: string}"), ["request-property-type-compatible"]);
+    assert_eq!(request_change(form, "{type: string}", "{type: integer}"), ["request-property-type-changed"]);
+    // A response is read toward the old type: text that now comes as an XML element with
+    // children is still readable as text, the reverse is not.
+    let xml = "application/xml";
+    assert_eq!(response_change(xml, "{type: string}", "{type: object}"), ["response-property-type-compatible"]);
+    assert_eq!(response_change(xml, "{type: object}", "{type: string}"), ["response-property-type-changed"]);
+}
+
+#[test]
+fn response_types_mirror_the_request_rules() {
+    assert_eq!(response_change(JSON, "{type: integer}", "{type: number}"), ["response-property-type-generalized"]);
+    assert_eq!(response_change(JSON, "{type: number}", "{type: integer}"), ["response-property-type-specialized"]);
+    assert_eq!(response_change(JSON, "{type: string}", "{type: integer}"), ["response-property-type-changed"]);
+    // Clients may rely on a declared format: dropping it from a response is a change.
+    let hostname = "{type: string, format: hostname}";
+    assert_eq!(response_change(JSON, hostname, "{type: string}"), ["response-property-type-changed"]);
+    assert_eq!(response_change(JSON, "{type: string}", hostname), ["response-property-type-specialized"]);
+}
+
+#[test]
+fn a_scalar_parameter_becomes_an_array_safely_only_in_form_explode_style() {
+    let array = "{type: array, items: {type: string}}";
+    let query = rules(&parameter("query", "", "{type: string}"), &parameter("query", "", array));
+    assert_eq!(query, ["request-parameter-type-generalized"]);
+    // Path parameters use the simple style: `a,b` is not what `a` was.
+    let path = rules(&parameter("path", "", "{type: string}"), &parameter("path", "", array));
+    assert_eq!(path, ["request-parameter-type-changed"]);
+    let unexploded = ", explode: false";
+    let query = rules(&parameter("query", unexploded, "{type: string}"), &parameter("query", unexploded, array));
+    assert_eq!(query, ["request-parameter-type-changed"]);
+    // The items must accept every value the scalar accepted, no more constrained, no less.
+    let old = "{type: string, maxLength: 5}";
+    let query = rules(&parameter("query", "", old), &parameter("query", "", array));
+    assert_eq!(query, ["request-parameter-type-changed"]);
+    let same = "{type: array, items: {type: string, maxLength: 5}}";
+    assert_eq!(
+        rules(&parameter("query", "", old), &parameter("query", "", same)),
+        ["request-parameter-type-generalized"]
+    );
+    // Parameter values travel as text: integer -> string accepts what it accepted.
+    let to_string = rules(&parameter("query", "", "{type: integer}"), &parameter("query", "", "{type: string}"));
+    assert_eq!(to_string, ["request-parameter-type-generalized"]);
+}
+
+#[test]
+fn object_parameter_properties_fork_three_ways() {
+    let object = |t: &str| format!("{{type: object, properties: {{id: {{type: {t}}}}}}}");
+    let change = |a: &str, b: &str| rules(&parameter("query", "", &object(a)), &parameter("query", "", &object(b)));
+    // Breaking only when the object is sent as JSON: a warning.
+    assert_eq!(change("integer", "string"), ["request-parameter-property-type-changed"]);
+    // Breaking either way.
+    assert_eq!(change("string", "integer"), ["request-parameter-property-type-specialized"]);
+    assert_eq!(change("integer", "number"), ["request-parameter-property-type-generalized"]);
+}
+
+#[test]
+fn lists_of_types_change_by_direction() {
+    let one_of = |a: &str, b: &str| format!("{{oneOf: [{{type: {a}}}, {{type: {b}}}]}}");
+    let (a, b) = (one_of("string", "integer"), one_of("string", "boolean"));
+    // integer removed and boolean added: a request loses a type, a response gains one.
+    assert_eq!(request_change(JSON, &a, &b), ["request-property-list-of-types-narrowed"]);
+    assert_eq!(response_change(JSON, &a, &b), ["response-property-list-of-types-widened"]);
+    assert_eq!(request_change(JSON, "{type: string}", &a), ["request-property-list-of-types-widened"]);
+    assert_eq!(response_change(JSON, &a, "{type: string}"), ["response-property-list-of-types-narrowed"]);
+    // A branch that is not a bare type: no list of types, the oneOf change speaks for itself.
+    let untyped = "{oneOf: [{type: string}, {}]}";
+    assert!(!response_change(JSON, untyped, &a).iter().any(|r| r.contains("list-of-types")));
+}
+
+#[test]
+fn an_enum_that_appears_or_goes_away_counts_each_value() {
+    let with = "{type: string, enum: [a, b]}";
+    let removed = request_change(JSON, with, "{type: string}");
+    assert_eq!(removed, ["request-property-enum-value-removed", "request-property-enum-value-removed"]);
+    let added = request_change(JSON, "{type: string}", with);
+    assert_eq!(
+        added,
+        ["request-property-became-enum", "request-property-enum-value-added", "request-property-enum-value-added"]
+    );
+}
+
+#[test]
+fn only_a_pattern_that_accepts_anything_generalizes() {
+    let from = "{type: string, pattern: '^[a-z]+$'}";
+    assert_eq!(request_change(JSON, from, "{type: string, pattern: '.*'}"), ["request-property-pattern-generalized"]);
+    assert_eq!(request_change(JSON, from, "{type: string, pattern: '.+'}"), ["request-property-pattern-changed"]);
+    // Responses have no "generalized" id: any new pattern is a change.
+    assert_eq!(response_change(JSON, from, "{type: string, pattern: '.*'}"), ["response-property-pattern-changed"]);
+}
+
+#[test]
+fn response_media_type_parameters_changed_is_a_name_change() {
+    let media = |m: &str| {
+        format!(
+            "{HEAD}      responses:\n        '200':\n          description: ok\n          content:\n            \
+             '{m}': {{schema: {{type: string}}}}\n"
+        )
+    };
+    assert_eq!(
+        rules(&media("application/json"), &media("application/problem+json")),
+        ["response-media-type-name-specialized"]
+    );
+    let changed = rules(&media("application/json"), &media("application/vnd.api+json; version=2"));
+    assert_eq!(changed, ["response-media-type-name-changed"]);
+}
