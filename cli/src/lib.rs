@@ -104,7 +104,8 @@ struct OpenApiArgs {
     /// OpenAPI: minimum days between deprecation and sunset for stable endpoints.
     #[arg(long = "deprecation-days-stable", default_value_t = 180)]
     deprecation_days_stable: i64,
-    /// OpenAPI: report changes made without bumping info.version (major for breaking ones).
+    /// OpenAPI: breaking changes released without a major bump of info.version are errors
+    /// (reported as info otherwise, when both versions are semantic versions).
     #[arg(long = "require-version-bump")]
     require_version_bump: bool,
     /// OpenAPI: the lowest x-stability-level whose endpoints are checked; endpoints below it

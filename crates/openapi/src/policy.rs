@@ -96,14 +96,20 @@ impl Policy {
 
     fn ignored(&self, f: &Finding) -> bool {
         let operation = match (&f.method, &f.api_path) {
-            (Some(m), Some(p)) => Some(format!("{} {}", m.to_lowercase(), p.to_lowercase())),
+            (Some(m), Some(p)) => Some((m.to_lowercase(), p.to_lowercase())),
             _ => None,
         };
         let words = f.rule.replace('-', " ");
         let message = f.message.to_lowercase();
+        // As in oasdiff: the line names the method, and its first token that starts with `/` is
+        // exactly the endpoint's path (`/resource/newest` does not ignore `/resource/new`).
+        let names_operation = |line: &str, (method, path): &(String, String)| {
+            let mut tokens = line.split_whitespace();
+            line.split_whitespace().any(|t| t == method) && tokens.find(|t| t.starts_with('/')) == Some(path.as_str())
+        };
         self.ignore.iter().any(|(level, line)| {
             level.is_none_or(|l| l == f.level)
-                && operation.as_ref().is_none_or(|op| line.contains(op.as_str()))
+                && operation.as_ref().is_none_or(|op| names_operation(line, op))
                 && (line.contains(&words) || line.contains(f.rule.as_str()) || line.contains(&message))
         })
     }
@@ -151,6 +157,20 @@ mod tests {
         ]);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].api_path.as_deref(), Some("/orders"));
+    }
+
+    #[test]
+    fn ignore_lines_name_the_path_exactly() {
+        let mut p = Policy::default();
+        p.add_ignore_file(Some(Level::Error), "GET /resource/newest api path removed without deprecation\n");
+        let rule = "api-path-removed-without-deprecation";
+        let kept = p.apply(vec![
+            finding(rule, Level::Error, "GET", "/resource/new", "path GET /resource/new removed"),
+            finding(rule, Level::Error, "GET", "/resource/newest", "path GET /resource/newest removed"),
+            finding(rule, Level::Error, "POST", "/resource/newest", "path POST /resource/newest removed"),
+        ]);
+        let kept: Vec<_> = kept.iter().map(|f| (f.method.clone().unwrap(), f.api_path.clone().unwrap())).collect();
+        assert_eq!(kept, [("GET".into(), "/resource/new".into()), ("POST".into(), "/resource/newest".into())]);
     }
 
     #[test]

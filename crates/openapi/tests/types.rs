@@ -184,3 +184,24 @@ fn response_media_type_parameters_changed_is_a_name_change() {
     let changed = rules(&media("application/json"), &media("application/vnd.api+json; version=2"));
     assert_eq!(changed, ["response-media-type-name-changed"]);
 }
+
+#[test]
+fn breaking_changes_need_a_major_version_bump() {
+    let spec =
+        |version: &str, t: &str| request_property(JSON, t).replace("version: '1'", &format!("version: '{version}'"));
+    let policy = |a: &str, b: &str| {
+        let found = rules(&spec(a, "{type: number}"), &spec(b, "{type: integer}"));
+        found.into_iter().filter(|r| r.starts_with("api-")).collect::<Vec<_>>()
+    };
+    assert_eq!(policy("1.0.0", "1.0.0"), ["api-version-not-bumped"]);
+    assert_eq!(policy("2.0.0", "1.9.0"), ["api-version-decreased"]);
+    assert_eq!(policy("1.0.0", "1.1.0"), ["api-major-version-not-bumped"]);
+    assert!(policy("1.0.0", "2.0.0").is_empty());
+    // Below 1.0.0 the minor carries breaking changes; dates and bare `v1` are not judged.
+    assert!(policy("0.1.0", "0.2.0").is_empty());
+    assert_eq!(policy("v0.1.0", "v0.1.1"), ["api-major-version-not-bumped"]);
+    assert!(policy("2024-01-01", "2024-02-01").is_empty());
+    // Without a breaking change there is nothing to judge.
+    let safe = rules(&spec("1.0.0", "{type: integer}"), &spec("1.0.0", "{type: number}"));
+    assert!(!safe.iter().any(|r| r.starts_with("api-")));
+}

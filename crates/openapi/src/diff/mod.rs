@@ -109,7 +109,8 @@ pub struct Options {
     /// Minimum days between deprecation and sunset for stable and beta endpoints.
     pub deprecation_days_stable: i64,
     pub deprecation_days_beta: i64,
-    /// Report `api-version-not-bumped` / `api-major-version-not-bumped` (off by default).
+    /// Raise the versioning-policy findings (`api-version-not-bumped`, `api-version-decreased`,
+    /// `api-major-version-not-bumped`) from info to error.
     pub require_version_bump: bool,
     /// The lowest `x-stability-level` whose endpoints are checked (oasdiff's
     /// `--stability-level`): 0 draft, 1 alpha, 2 beta (default), 3 stable. Endpoints below it
@@ -230,37 +231,35 @@ impl<'a> Differ<'a> {
         self.version();
     }
 
-    /// `info.version` against the changes found: decreased, not bumped, major not bumped.
+    /// The versioning policy (oasdiff's): when a breaking change is found and both versions are
+    /// semantic versions, the version must have gone up by a major (by a minor below 1.0.0).
+    /// Exactly one of not-bumped, decreased, major-not-bumped is reported, at info level —
+    /// error with `require_version_bump`.
     fn version(&mut self) {
         let (Some(a), Some(b)) = (self.old.info_version.clone(), self.new.info_version.clone()) else {
             return;
         };
-        let parse = |v: &str| -> Option<Vec<u64>> {
-            v.trim_start_matches('v').split(['.', '-', '+']).take(3).map(|p| p.parse().ok()).collect()
+        let (Some(va), Some(vb)) = (parse_semver(&a), parse_semver(&b)) else {
+            return;
         };
-        let (Some(va), Some(vb)) = (parse(&a), parse(&b)) else {
+        if !self.findings.iter().any(|f| f.level == schemagate_core::Level::Error) {
+            return;
+        }
+        let (id, message) = if a == b {
+            ("api-version-not-bumped", format!("breaking changes without a version bump (still {b})"))
+        } else if vb <= va {
+            ("api-version-decreased", format!("breaking changes with a version that went down ({a} -> {b})"))
+        } else if !(if va.0 == 0 && vb.0 == 0 { vb.1 > va.1 } else { vb.0 > va.0 }) {
+            ("api-major-version-not-bumped", format!("breaking changes without a major version bump ({a} -> {b})"))
+        } else {
             return;
         };
         let loc = self.new.root_loc;
-        if vb < va {
-            self.emit("api-version-decreased", Side::New, loc, None, format!("API version decreased from {a} to {b}"));
-        }
-        if !self.options.require_version_bump {
-            return;
-        }
-        if !self.findings.is_empty() && vb == va {
-            self.emit(
-                "api-version-not-bumped",
-                Side::New,
-                loc,
-                None,
-                format!("API changed but its version stayed {b}"),
-            );
-        }
-        let breaking = self.findings.iter().any(|f| f.level == schemagate_core::Level::Error);
-        if breaking && vb.first() == va.first() && vb >= va {
-            let message = format!("breaking changes without a major version bump ({a} -> {b})");
-            self.emit("api-major-version-not-bumped", Side::New, loc, None, message);
+        self.emit(id, Side::New, loc, None, message);
+        if self.options.require_version_bump
+            && let Some(f) = self.findings.last_mut()
+        {
+            f.level = schemagate_core::Level::Error;
         }
     }
 
@@ -381,6 +380,11 @@ impl<'a> Differ<'a> {
     }
 
     fn deprecation(&mut self, old: &'a Operation, new: &'a Operation) {
+        // An invalid stability level is reported as such; the deprecation policy, which depends
+        // on the level, is not applied to it.
+        if new.stability.is_some() && stability_rank(new.stability.as_deref()).is_none() {
+            return;
+        }
         let subject = format!("endpoint {} {}", new.method, new.path);
         for (op, side) in [(old, Side::Old), (new, Side::New)] {
             if let Some(text) = op.sunset.as_deref()
@@ -1082,6 +1086,27 @@ fn media_contains(a: &str, b: &str) -> bool {
 
 fn media_related(a: &str, b: &str) -> bool {
     media_contains(a, b) || media_contains(b, a)
+}
+
+/// `major.minor.patch` of a semantic version (optional leading `v`, pre-release and build
+/// metadata accepted and ignored); `None` for anything else (dates, `v1`, `1.0`).
+fn parse_semver(v: &str) -> Option<(u64, u64, u64)> {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let core = v.split(['-', '+']).next()?;
+    let rest = &v[core.len()..];
+    if rest.starts_with('+') || rest.starts_with('-') {
+        let ok =
+            |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if !ok(&rest[1..]) {
+            return None;
+        }
+    }
+    let nums: Vec<&str> = core.split('.').collect();
+    if nums.len() != 3 || nums.iter().any(|n| n.is_empty() || (n.len() > 1 && n.starts_with('0'))) {
+        return None;
+    }
+    let n = |i: usize| nums[i].parse::<u64>().ok();
+    Some((n(0)?, n(1)?, n(2)?))
 }
 
 /// Compares two specs and returns every change as a finding (all levels).
