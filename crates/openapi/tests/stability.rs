@@ -57,11 +57,11 @@ fn draft_and_alpha_endpoints_change_freely_by_default() {
 }
 
 #[test]
-fn a_removed_path_counts_when_any_of_its_operations_is_checked() {
+fn each_operation_of_a_removed_path_counts_by_its_own_level() {
     let old = spec(Some("draft"), Some("stable"), "string", true);
     let empty = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
-    let found = rules(&old, empty, 2);
-    assert_eq!(found, ["api-path-removed-without-deprecation", "api-path-removed-without-deprecation"]);
+    assert_eq!(rules(&old, empty, 2), ["api-path-removed-without-deprecation"]);
+    assert_eq!(rules(&old, empty, 0), ["api-path-removed-without-deprecation", "api-path-removed-without-deprecation"]);
 }
 
 #[test]
@@ -98,4 +98,29 @@ fn property_stability_changes_follow_the_same_rule() {
     assert!(at(Some("draft"), Some("beta"), 2).is_empty());
     assert_eq!(at(Some("draft"), Some("beta"), 0), ["request-property-stability-increased"]);
     assert_eq!(at(Some("beta"), Some("shaky"), 2), ["api-invalid-stability-level"]);
+}
+
+fn deprecated_param(sunset: Option<&str>, present: bool) -> String {
+    let sunset = sunset.map(|s| format!(", x-sunset: '{s}'")).unwrap_or_default();
+    let param = if present {
+        format!(
+            "      parameters:\n        - {{name: q, in: query, deprecated: true{sunset}, schema: {{type: string}}}}\n"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get:\n{param}      responses:\n        \
+         '200': {{description: ok}}\n"
+    )
+}
+
+#[test]
+fn an_unreadable_parameter_sunset_is_reported() {
+    let bad = deprecated_param(Some("soon"), true);
+    let good = deprecated_param(Some("2099-01-01"), true);
+    assert_eq!(rules(&bad, &deprecated_param(None, false), 2), ["request-parameter-sunset-parse"]);
+    assert_eq!(rules(&good, &bad, 2), ["request-parameter-sunset-parse"]);
+    assert_eq!(rules(&bad, &good, 2), ["request-parameter-sunset-parse"]);
+    assert_eq!(rules(&good, &deprecated_param(None, false), 2), ["request-parameter-removed-before-sunset"]);
 }

@@ -268,24 +268,16 @@ impl<'a> Differ<'a> {
         let new_ops: BTreeMap<_, &Operation> = self.new.operations.iter().map(|o| (key(o), o)).collect();
         let old_ops: BTreeMap<_, &Operation> = self.old.operations.iter().map(|o| (key(o), o)).collect();
         let new_paths: BTreeSet<String> = self.new.paths.keys().map(|p| normalize_path(p)).collect();
-        // A removed path counts when any of its operations is beta, stable or unlabelled: draft
-        // and alpha endpoints may go away freely (oasdiff's default stability threshold).
-        let kept_paths: BTreeSet<&str> = old_ops
-            .iter()
-            .filter(|(k, op)| !new_paths.contains(&k.1) && self.checked(op.stability.as_deref()))
-            .map(|(k, _)| k.1.as_str())
-            .collect();
         for (k, old) in &old_ops {
             match new_ops.get(k) {
                 Some(new) => self.operation(old, new),
                 None => {
                     let path_still_exists = new_paths.contains(&k.1);
                     self.invalid_stability(old, Side::Old, old);
-                    let counts = if path_still_exists {
-                        self.checked(old.stability.as_deref())
-                    } else {
-                        kept_paths.contains(k.1.as_str())
-                    };
+                    // Each removed operation counts by its own level: draft and alpha ones (by
+                    // default) go away freely, even when the rest of their path was stable.
+                    let counts = stability_rank(old.stability.as_deref())
+                        .is_some_and(|rank| rank >= self.options.stability_threshold);
                     if counts {
                         self.removed_operation(old, path_still_exists);
                     }
@@ -324,6 +316,7 @@ impl<'a> Differ<'a> {
             format!("{prefix}-removed-with-deprecation")
         };
         if old.deprecated && old.sunset.is_some() && sunset.is_none() {
+            // When it may go is unknown: that, rather than the removal, is the finding.
             self.emit(
                 "api-path-sunset-parse",
                 Side::Old,
@@ -336,6 +329,7 @@ impl<'a> Differ<'a> {
                     old.sunset.clone().unwrap_or_default()
                 ),
             );
+            return;
         }
         self.emit(&id, Side::Old, old.loc, Some(old), format!("{what} {} {} removed", old.method, old.path));
     }
@@ -738,6 +732,9 @@ impl<'a> Differ<'a> {
             let sunset = p.sunset.as_deref().and_then(parse_date);
             let id = if !p.deprecated {
                 "request-parameter-removed"
+            } else if p.sunset.is_some() && sunset.is_none() {
+                // A deprecated parameter whose sunset cannot be read: when it may go is unknown.
+                "request-parameter-sunset-parse"
             } else if sunset.is_some_and(|s| s > self.options.today) {
                 "request-parameter-removed-before-sunset"
             } else {
@@ -833,6 +830,16 @@ impl<'a> Differ<'a> {
                         Some(new),
                         format!("{subject}: x-sunset removed"),
                     ),
+                    (Some(a), Some(b)) if a != b && (parse_date(b).is_none() || parse_date(a).is_none()) => {
+                        let bad = if parse_date(b).is_none() { b } else { a };
+                        self.emit(
+                            "request-parameter-sunset-parse",
+                            Side::New,
+                            np.loc,
+                            Some(new),
+                            format!("{subject}: cannot parse x-sunset {bad:?}"),
+                        );
+                    }
                     (Some(a), Some(b)) if a != b => {
                         if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
                             && db < da
