@@ -483,6 +483,12 @@ impl<'f> Builder<'f> {
                 return;
             }
         }
+        // An empty `oneOf`/`anyOf` (and no other) is a list of no types: what a list grows from.
+        let empty = |key: &str| node.get(key).is_some_and(|l| matches!(&l.value, Value::Seq(v) if v.is_empty()));
+        let absent_or_empty = |key: &str| node.get(key).is_none() || empty(key);
+        if (empty("oneOf") || empty("anyOf")) && absent_or_empty("oneOf") && absent_or_empty("anyOf") {
+            s.union_types = true;
+        }
     }
 
     fn media_types(

@@ -143,6 +143,8 @@ fn lists_of_types_change_by_direction() {
     assert_eq!(response_change(JSON, &a, &b), ["response-property-list-of-types-widened"]);
     assert_eq!(request_change(JSON, "{type: string}", &a), ["request-property-list-of-types-widened"]);
     assert_eq!(response_change(JSON, &a, "{type: string}"), ["response-property-list-of-types-narrowed"]);
+    // An empty oneOf is a list of no types.
+    assert_eq!(response_change(JSON, "{oneOf: []}", "{type: string}"), ["response-property-list-of-types-widened"]);
     // A branch that is not a bare type: no list of types, the oneOf change speaks for itself.
     let untyped = "{oneOf: [{type: string}, {}]}";
     assert!(!response_change(JSON, untyped, &a).iter().any(|r| r.contains("list-of-types")));

@@ -409,7 +409,8 @@ impl<'a> Differ<'a> {
             if (added.is_empty() && deleted.is_empty()) || !pattern(old) || !pattern(new) {
                 return None;
             }
-            let detail = format!("list of types changed from {} to {}", ta.join("|"), tb.join("|"));
+            let list = |t: &[String]| if t.is_empty() { "none".to_string() } else { t.join("|") };
+            let detail = format!("list of types changed from {} to {}", list(ta), list(tb));
             // Requests accept what they accepted unless a type went away; responses return
             // only what they returned unless a type was added.
             let suffix = if scope.is_request() {
