@@ -2,7 +2,9 @@
 //! alpha by default) change and go away freely; an endpoint or property without a level counts as
 //! stable; a level change is reported when the level left behind is at or above the threshold.
 
-use schemagate_openapi::{DiskFetch, diff, load};
+mod common;
+
+use schemagate_openapi::diff;
 
 fn spec(get_level: Option<&str>, post_level: Option<&str>, get_param_type: &str, with_post: bool) -> String {
     let level = |l: Option<&str>| l.map(|l| format!("      x-stability-level: {l}\n")).unwrap_or_default();
@@ -21,16 +23,7 @@ fn spec(get_level: Option<&str>, post_level: Option<&str>, get_param_type: &str,
 }
 
 fn rules(old: &str, new: &str, threshold: usize) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
-    std::fs::write(&a, old).unwrap();
-    std::fs::write(&b, new).unwrap();
-    let old = load(&DiskFetch, &a.display().to_string()).unwrap();
-    let new = load(&DiskFetch, &b.display().to_string()).unwrap();
-    let options = diff::Options { stability_threshold: threshold, ..diff::Options::default() };
-    let mut ids: Vec<String> = diff::diff(&old, &new, &options).into_iter().map(|f| f.rule).collect();
-    ids.sort();
-    ids
+    common::rules_with(old, new, &diff::Options { stability_threshold: threshold, ..diff::Options::default() })
 }
 
 #[test]

@@ -1,19 +1,13 @@
 //! How type, format, list-of-types, enum, pattern and media-type changes are classified, by
 //! direction (request, parameter, parameter property, response) and media type.
 
-use schemagate_openapi::{DiskFetch, diff, load};
+mod common;
 
-/// Rule ids found between two specs, sorted.
+use schemagate_openapi::diff;
+
+/// Rule ids found between two specs with the default options, sorted.
 fn rules(old: &str, new: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("old.yaml"), dir.path().join("new.yaml"));
-    std::fs::write(&a, old).unwrap();
-    std::fs::write(&b, new).unwrap();
-    let old = load(&DiskFetch, &a.display().to_string()).unwrap();
-    let new = load(&DiskFetch, &b.display().to_string()).unwrap();
-    let mut ids: Vec<String> = diff::diff(&old, &new, &diff::Options::default()).into_iter().map(|f| f.rule).collect();
-    ids.sort();
-    ids
+    common::rules_with(old, new, &diff::Options::default())
 }
 
 const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    post:\n";
