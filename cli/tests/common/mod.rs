@@ -44,3 +44,10 @@ pub fn registry() -> (schemagate_registry::server::RunningServer, tempfile::Temp
     .unwrap();
     (server, db)
 }
+
+/// Asserts that the output holds every one of these lines (or parts of lines).
+pub fn assert_reports(stdout: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(stdout.contains(e), "missing {e:?} in\n{stdout}");
+    }
+}
