@@ -33,7 +33,6 @@ Exits 1 with a message on stderr when fewer than N records arrive within --timeo
 30 s), or when the consumer or a deserializer fails.
 """
 
-import argparse
 import base64
 import datetime
 import decimal
@@ -46,19 +45,11 @@ from confluent_kafka import Consumer, KafkaError
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-
-def fail(message):
-    print(f"consume.py: {message}", file=sys.stderr, flush=True)
-    sys.exit(1)
+from script_common import fail, topic_parser
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT")
-    parser.add_argument("--registry", required=True, help="schema registry URL")
-    parser.add_argument("--topic", required=True)
-    parser.add_argument("--format", required=True, choices=["avro", "protobuf"])
+    parser = topic_parser(__doc__)
     parser.add_argument("--count", required=True, type=int, help="how many records to read")
     parser.add_argument("--message", help="Protobuf: full name of the message (default: the one each record names)")
     parser.add_argument("--subject", help="Protobuf with --message: the value subject (default TOPIC-value)")

@@ -40,7 +40,6 @@ refuses the schema: nothing is produced then, as every value is serialized first
 is not acknowledged within --timeout (default 30 s). Exit 2: bad command line.
 """
 
-import argparse
 import json
 import sys
 import time
@@ -50,19 +49,11 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.serialization import MessageField, SerializationContext, StringSerializer
 
-
-def fail(message):
-    print(f"produce.py: {message}", file=sys.stderr, flush=True)
-    sys.exit(1)
+from script_common import fail, topic_parser
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT")
-    parser.add_argument("--registry", required=True, help="schema registry URL")
-    parser.add_argument("--topic", required=True)
-    parser.add_argument("--format", required=True, choices=["avro", "protobuf"])
+    parser = topic_parser(__doc__)
     parser.add_argument("--schema-file", help="Avro: the .avsc writer schema")
     parser.add_argument("--descriptor-set", help="Protobuf: a serialized FileDescriptorSet")
     parser.add_argument("--message", help="Protobuf: the full name of the message, e.g. acme.orders.v1.OrderPlaced")
