@@ -46,7 +46,7 @@ fn format_contained(to_types: &[String], from: Option<&str>, to: Option<&str>) -
 
 /// JSON distinguishes `1` from `"1"`; text, XML and form bodies do not.
 fn strongly_typed(media: &str) -> bool {
-    let base = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let base = super::media_base(media).to_ascii_lowercase();
     base == "application/json" || base.ends_with("+json")
 }
 
@@ -500,8 +500,7 @@ impl<'a> Differ<'a> {
             return false;
         }
         let Some(item) = new.items.map(|i| self.new.schema(i)) else { return false };
-        let item_types: Vec<String> = item.types.clone();
-        if !type_contained(&item_types, &old.types, false) {
+        if !type_contained(&item.types, &old.types, false) {
             return false;
         }
         same_value_constraints(old, item)
