@@ -499,7 +499,10 @@ fn openapi_report(
     let full = openapi::changelog(&old_spec, &new_spec, &options);
     let findings = policy.apply(full.findings).into_iter().filter(|f| f.level >= min_level).collect();
     let report = Report::new(findings, full.summary.files_checked);
-    format.renderer().render(&report, stdout)?;
+    // A changelog of a large spec runs to megabytes: one write per line would dominate.
+    let mut out = std::io::BufWriter::new(stdout);
+    format.renderer().render(&report, &mut out)?;
+    out.flush()?;
     Ok(match fail_on {
         Some(level) if report.has_at_least(level) => EXIT_BREAKING,
         _ => EXIT_OK,

@@ -62,6 +62,20 @@ pub struct Finding {
     /// API path of that operation, as written in the spec (OpenAPI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_path: Option<String>,
+    /// For a change inside a shared element (an OpenAPI component reached through `$ref`): every
+    /// operation that reaches it, the first of which is `method`/`api_path`. The change is
+    /// reported once, not once per use.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<ApiUse>,
+}
+
+/// One operation that reaches a shared element, and how.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ApiUse {
+    pub method: String,
+    pub api_path: String,
+    /// Where in the operation the element is used, e.g. `200 application/json: data[]/customer`.
+    pub via: String,
 }
 
 impl Finding {
@@ -81,7 +95,22 @@ impl Finding {
             message: message.into(),
             method: None,
             api_path: None,
+            uses: Vec::new(),
         }
+    }
+
+    /// The operation a finding is about, `METHOD /path`, with the count of further operations
+    /// that reach the same shared element (`GET /a (+3 more)`); `None` without API context.
+    pub fn endpoint_label(&self) -> Option<String> {
+        let path = self.api_path.as_ref()?;
+        let base = match &self.method {
+            Some(m) => format!("{m} {path}"),
+            None => path.clone(),
+        };
+        Some(match self.uses.len() {
+            0 | 1 => base,
+            n => format!("{base} (+{} more)", n - 1),
+        })
     }
 
     /// Sort key: path, position, rule, message.

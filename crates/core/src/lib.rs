@@ -5,5 +5,5 @@ pub mod compat;
 pub mod finding;
 pub mod source;
 
-pub use finding::{Finding, Level, Location, Report, Summary};
+pub use finding::{ApiUse, Finding, Level, Location, Report, Summary};
 pub use source::{InputSpec, SourceError, SourceFile, SourceSet};

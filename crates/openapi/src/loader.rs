@@ -188,36 +188,37 @@ impl<'f> Builder<'f> {
         Ok(index)
     }
 
-    /// Follows `$ref` chains from `node` (in `file`) to the referenced node.
+    /// Follows `$ref` chains from `node` (in `file`) to the referenced node: its file, that
+    /// file's root and the node's pointer. Only `Rc`s and strings are copied, never subtrees.
     fn deref(&mut self, file: usize, node: &Node, pointer: &str) -> Result<(usize, Rc<Node>, String), LoadError> {
         let (mut file, mut pointer) = (file, pointer.to_string());
         let mut root = self.docs[file].clone();
-        let mut current = node.clone();
+        let reference_of = |n: &Node| n.get("$ref").map(|r| (r.str().map(str::to_string), r.report_pos()));
+        let mut reference = reference_of(node);
         for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = current.get("$ref") else {
+            let Some((text, pos)) = reference else {
                 return Ok((file, root, pointer));
             };
-            let Some(text) = reference.str() else {
-                return Err(self.error(file, reference.report_pos(), "$ref must be a string"));
+            let Some(text) = text else {
+                return Err(self.error(file, pos, "$ref must be a string"));
             };
             if text.contains("://") {
-                return Err(self.error(file, reference.report_pos(), format!("remote $ref \"{text}\" is not supported (no network at check time); vendor the file and use a relative path")));
+                return Err(self.error(file, pos, format!("remote $ref \"{text}\" is not supported (no network at check time); vendor the file and use a relative path")));
             }
-            let (doc_part, fragment) = text.split_once('#').unwrap_or((text, ""));
+            let (doc_part, fragment) = text.split_once('#').unwrap_or((&text, ""));
             let target_file = if doc_part.is_empty() {
                 file
             } else {
                 let path = join_path(&self.doc_paths[file], doc_part);
-                self.document(&path, Some((file, reference.report_pos())))?
+                self.document(&path, Some((file, pos)))?
             };
             let target_root = self.docs[target_file].clone();
             let target = pointer_get(&target_root, fragment)
-                .ok_or_else(|| self.error(file, reference.report_pos(), format!("$ref \"{text}\" points to nothing")))?
-                .clone();
+                .ok_or_else(|| self.error(file, pos, format!("$ref \"{text}\" points to nothing")))?;
+            reference = reference_of(target);
             file = target_file;
             pointer = fragment.to_string();
             root = target_root;
-            current = target;
         }
         Err(self.error(file, node.pos, "$ref chain is too long or cyclic"))
     }
@@ -269,25 +270,38 @@ impl<'f> Builder<'f> {
         } else {
             (file, self.docs[file].clone(), pointer.to_string())
         };
-        if let Some(id) = self.memo.get(&(file, pointer.clone())) {
-            return Ok(*id);
+        let by_ref = node.get("$ref").is_some();
+        if let Some(&id) = self.memo.get(&(file, pointer.clone())) {
+            if by_ref && self.spec.schemas[id].shared.is_none() {
+                self.spec.schemas[id].shared = Some(self.shared_label(file, &pointer));
+            }
+            return Ok(id);
         }
-        let target = if node.get("$ref").is_some() {
-            pointer_get(&root, &pointer).cloned().unwrap_or_else(|| node.clone())
-        } else {
-            node.clone()
-        };
+        let target = if by_ref { pointer_get(&root, &pointer).unwrap_or(node) } else { node };
         let id = self.spec.schemas.len();
         self.spec.schemas.push(Schema::default());
         self.memo.insert((file, pointer.clone()), id);
-        let mut s = self.build_schema(file, &target, &pointer)?;
+        let mut s = self.build_schema(file, target, &pointer)?;
         s.ref_name = pointer.strip_prefix("/components/schemas/").map(unescape);
+        let component = pointer.strip_prefix("/components/schemas/").is_some_and(|n| !n.contains('/'));
+        if component || by_ref {
+            s.shared = Some(self.shared_label(file, &pointer));
+        }
         if node.get("$ref").is_some() {
             // Findings point at the referenced definition, where the change was made.
-            s.loc = self.loc(file, &target);
+            s.loc = self.loc(file, target);
         }
         self.spec.schemas[id] = s;
         Ok(id)
+    }
+
+    /// How a shared schema is named in messages: its component name in the main document, else
+    /// `file#/pointer`.
+    fn shared_label(&self, file: usize, pointer: &str) -> String {
+        match pointer.strip_prefix("/components/schemas/") {
+            Some(name) if file == 0 => unescape(name),
+            _ => format!("{}#{pointer}", self.doc_paths[file].rsplit('/').next().unwrap_or_default()),
+        }
     }
 
     fn sub(&mut self, file: usize, node: &Node, pointer: &str, key: &str) -> Result<Option<SchemaId>, LoadError> {
@@ -518,9 +532,7 @@ impl<'f> Builder<'f> {
         from_path_item: bool,
     ) -> Result<Option<Parameter>, LoadError> {
         let (file, root, pointer) = self.deref(file, node, pointer)?;
-        let Some(p) =
-            pointer_get(&root, &pointer).cloned().or_else(|| (node.get("$ref").is_none()).then(|| node.clone()))
-        else {
+        let Some(p) = pointer_get(&root, &pointer).or_else(|| (node.get("$ref").is_none()).then_some(node)) else {
             return Ok(None);
         };
         let (Some(name), Some(location)) = (p.get("name").and_then(Node::str), p.get("in").and_then(Node::str)) else {
@@ -539,9 +551,9 @@ impl<'f> Builder<'f> {
             required: p.get("required").and_then(Node::as_bool).unwrap_or(location == "path"),
             deprecated: p.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
             schema,
-            loc: self.loc(file, if node.get("$ref").is_some() { node } else { &p }),
-            sunset: ext(&p, "x-sunset"),
-            stability: ext(&p, "x-stability-level"),
+            loc: self.loc(file, if node.get("$ref").is_some() { node } else { p }),
+            sunset: ext(p, "x-sunset"),
+            stability: ext(p, "x-stability-level"),
             from_path_item,
             form_explode: {
                 let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
@@ -597,7 +609,7 @@ impl<'f> Builder<'f> {
         op.parameters = params;
         if let Some(body) = node.get("requestBody") {
             let (bfile, root, bptr) = self.deref(file, body, &format!("{pointer}/requestBody"))?;
-            let b = pointer_get(&root, &bptr).cloned().unwrap_or_else(|| body.clone());
+            let b = pointer_get(&root, &bptr).unwrap_or(body);
             let content = self.media_types(bfile, b.get("content"), &format!("{bptr}/content"))?;
             op.request_body = Some(RequestBody {
                 required: b.get("required").and_then(Node::as_bool).unwrap_or(false),
@@ -608,13 +620,13 @@ impl<'f> Builder<'f> {
         if let Some(responses) = node.get("responses") {
             for (status, r) in responses.entries() {
                 let (rfile, root, rptr) = self.deref(file, r, &format!("{pointer}/responses/{}", escape(status)))?;
-                let resp = pointer_get(&root, &rptr).cloned().unwrap_or_else(|| r.clone());
+                let resp = pointer_get(&root, &rptr).unwrap_or(r);
                 let content = self.media_types(rfile, resp.get("content"), &format!("{rptr}/content"))?;
                 let mut headers = BTreeMap::new();
                 if let Some(hs) = resp.get("headers") {
                     for (name, h) in hs.entries() {
                         let (hfile, hroot, hptr) = self.deref(rfile, h, &format!("{rptr}/headers/{}", escape(name)))?;
-                        let header = pointer_get(&hroot, &hptr).cloned().unwrap_or_else(|| h.clone());
+                        let header = pointer_get(&hroot, &hptr).unwrap_or(h);
                         let schema = match header.get("schema") {
                             Some(s) if matches!(s.value, Value::Map(_)) => {
                                 Some(self.schema(hfile, s, &format!("{hptr}/schema"))?)
@@ -680,7 +692,7 @@ impl<'f> Builder<'f> {
                 for (name, node) in schemes.entries() {
                     let (sfile, sroot, sptr) =
                         self.deref(file, node, &format!("/components/securitySchemes/{}", escape(name)))?;
-                    let scheme = pointer_get(&sroot, &sptr).cloned().unwrap_or_else(|| node.clone());
+                    let scheme = pointer_get(&sroot, &sptr).unwrap_or(node);
                     let mut flows = BTreeMap::new();
                     if let Some(f) = scheme.get("flows") {
                         for (flow, def) in f.entries() {
@@ -704,7 +716,7 @@ impl<'f> Builder<'f> {
                         }
                     }
                     let kind = scheme.get("type").and_then(Node::str).unwrap_or_default().to_string();
-                    let loc = self.loc(sfile, &scheme);
+                    let loc = self.loc(sfile, scheme);
                     self.spec.security_schemes.insert(name.clone(), SecurityScheme { kind, loc, flows });
                 }
             }
@@ -722,7 +734,7 @@ impl<'f> Builder<'f> {
             for (path, item) in items.entries() {
                 let pointer = format!("/{section}/{}", escape(path));
                 let (ifile, iroot, iptr) = self.deref(file, item, &pointer)?;
-                let item_node = pointer_get(&iroot, &iptr).cloned().unwrap_or_else(|| item.clone());
+                let item_node = pointer_get(&iroot, &iptr).unwrap_or(item);
                 if !webhook {
                     self.spec.paths.insert(path.clone(), self.loc(file, item));
                 }

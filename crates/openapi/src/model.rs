@@ -33,6 +33,10 @@ pub struct Schema {
     pub loc: Loc,
     /// The component name when the schema was reached through `$ref` to components.
     pub ref_name: Option<String>,
+    /// For a schema that more than one place may use (a component, any `$ref` target): how to
+    /// name it in messages. The diff compares a pair of shared schemas once and reports changes
+    /// in it once, with the operations that reach it.
+    pub shared: Option<String>,
     /// Declared types without "null", sorted; empty means any.
     pub types: Vec<String>,
     /// The types come from a `oneOf`/`anyOf` whose branches only name types (the

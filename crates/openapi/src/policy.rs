@@ -94,11 +94,9 @@ impl Policy {
         Ok(())
     }
 
-    fn ignored(&self, f: &Finding) -> bool {
-        let operation = match (&f.method, &f.api_path) {
-            (Some(m), Some(p)) => Some((m.to_lowercase(), p.to_lowercase())),
-            _ => None,
-        };
+    /// Whether an ignore line drops `f` as reported at `operation` (method, path).
+    fn ignored(&self, f: &Finding, operation: Option<(&str, &str)>) -> bool {
+        let operation = operation.map(|(m, p)| (m.to_lowercase(), p.to_lowercase()));
         let words = f.rule.replace('-', " ");
         let message = f.message.to_lowercase();
         // As in oasdiff: the line names the method, and its first token that starts with `/` is
@@ -114,21 +112,35 @@ impl Policy {
         })
     }
 
-    /// Applies the overrides and filters.
+    fn path_selected(&self, path: &str) -> bool {
+        !(self.match_path.as_ref().is_some_and(|r| !r.is_match(path))
+            || self.exclude_path.as_ref().is_some_and(|r| r.is_match(path)))
+    }
+
+    /// Applies the overrides and filters. A change in a shared component is kept for those of
+    /// the operations reaching it that the filters and ignore lines leave, and dropped when none
+    /// is left.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                if let Some(path) = &f.api_path
-                    && (self.match_path.as_ref().is_some_and(|r| !r.is_match(path))
-                        || self.exclude_path.as_ref().is_some_and(|r| r.is_match(path)))
-                {
-                    return None;
-                }
                 if let Some(level) = self.levels.get(&f.rule) {
                     f.level = (*level)?;
                 }
-                (!self.ignored(&f)).then_some(f)
+                if f.uses.is_empty() {
+                    if f.api_path.as_deref().is_some_and(|p| !self.path_selected(p)) {
+                        return None;
+                    }
+                    let operation = f.method.as_deref().zip(f.api_path.as_deref());
+                    return (!self.ignored(&f, operation)).then_some(f);
+                }
+                let mut uses = std::mem::take(&mut f.uses);
+                uses.retain(|u| self.path_selected(&u.api_path) && !self.ignored(&f, Some((&u.method, &u.api_path))));
+                let first = uses.first()?;
+                f.method = Some(first.method.clone());
+                f.api_path = Some(first.api_path.clone());
+                f.uses = uses;
+                Some(f)
             })
             .collect()
     }
@@ -137,7 +149,33 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use schemagate_core::Location;
+    use schemagate_core::{ApiUse, Location};
+
+    fn shared(rule: &str, uses: &[(&str, &str)]) -> Finding {
+        let uses: Vec<ApiUse> = uses
+            .iter()
+            .map(|(m, p)| ApiUse { method: m.to_string(), api_path: p.to_string(), via: "200 application/json".into() })
+            .collect();
+        Finding { uses, ..finding(rule, Level::Warning, "GET", "/a", "response property `x` (in `X`) removed") }
+    }
+
+    #[test]
+    fn shared_changes_keep_the_operations_the_filters_leave() {
+        let rule = "response-optional-property-removed";
+        let p = Policy { match_path: Some(Regex::new("^/orders").unwrap()), ..Policy::default() };
+        let out = p.apply(vec![shared(rule, &[("GET", "/a"), ("GET", "/orders"), ("POST", "/orders")])]);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].method.as_deref(), out[0].api_path.as_deref()), (Some("GET"), Some("/orders")));
+        assert_eq!(out[0].uses.len(), 2);
+        assert!(p.apply(vec![shared(rule, &[("GET", "/a")])]).is_empty());
+
+        let mut p = Policy::default();
+        p.add_ignore_file(None, "GET /orders response optional property removed\n");
+        let out = p.apply(vec![shared(rule, &[("GET", "/orders"), ("POST", "/orders")])]);
+        assert_eq!(out[0].uses.len(), 1);
+        assert_eq!(out[0].method.as_deref(), Some("POST"));
+        assert!(p.apply(vec![shared(rule, &[("GET", "/orders")])]).is_empty());
+    }
 
     fn finding(rule: &str, level: Level, method: &str, path: &str, message: &str) -> Finding {
         Finding {

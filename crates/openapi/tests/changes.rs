@@ -1,5 +1,6 @@
 //! The example orders API (schemas/openapi/orders.yaml) against a v2 with one change of each
-//! common kind: the findings, their levels and their locations are snapshotted.
+//! common kind: the findings, their levels and their locations are snapshotted. A change in a
+//! shared component is reported once, with every operation that reaches it.
 
 use std::path::Path;
 
@@ -19,8 +20,10 @@ fn orders_v1_to_v2() {
         .iter()
         .map(|f| {
             let file = Path::new(&f.path).file_name().unwrap().to_string_lossy().to_string();
+            let uses: Vec<String> =
+                f.uses.iter().map(|u| format!("\n    used by {} {} ({})", u.method, u.api_path, u.via)).collect();
             format!(
-                "{} {} {}:{}:{} [{} {}] {}",
+                "{} {} {}:{}:{} [{} {}] {}{}",
                 f.level.as_str(),
                 f.rule,
                 file,
@@ -28,7 +31,8 @@ fn orders_v1_to_v2() {
                 f.location.start_column,
                 f.method.as_deref().unwrap_or("-"),
                 f.api_path.as_deref().unwrap_or("-"),
-                f.message
+                f.message,
+                uses.concat()
             )
         })
         .collect();

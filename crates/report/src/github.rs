@@ -37,9 +37,9 @@ impl Renderer for Github {
                 }
             }
             props.push(format!("title={}", property(&f.rule)));
-            let message = match (&f.method, &f.api_path) {
-                (Some(m), Some(p)) => format!("{m} {p}: {}", f.message),
-                _ => f.message.clone(),
+            let message = match f.endpoint_label() {
+                Some(e) => format!("{e}: {}", f.message),
+                None => f.message.clone(),
             };
             writeln!(out, "::{command} {}::{}", props.join(","), data(&message))?;
         }

@@ -45,10 +45,7 @@ impl Renderer for Junit {
             } else {
                 format!("{}:{}:{}", f.path, f.location.start_line, f.location.start_column)
             };
-            let endpoint = match (&f.method, &f.api_path) {
-                (Some(m), Some(p)) => format!(" {m} {p}"),
-                _ => String::new(),
-            };
+            let endpoint = f.endpoint_label().map(|e| format!(" {e}")).unwrap_or_default();
             let name = escape(&format!("{} {place}{endpoint}", f.rule));
             let classname = escape(&f.path);
             if f.level >= Level::Warning {

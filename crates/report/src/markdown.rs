@@ -41,10 +41,7 @@ impl Renderer for Markdown {
                 } else {
                     format!("{}:{}:{}", f.path, f.location.start_line, f.location.start_column)
                 };
-                let endpoint = match (&f.method, &f.api_path) {
-                    (Some(m), Some(p)) => format!("`{m} {p}`"),
-                    _ => String::new(),
-                };
+                let endpoint = f.endpoint_label().map(|e| format!("`{e}`")).unwrap_or_default();
                 writeln!(
                     out,
                     "| `{}` | `{}` | {} | {} |",

@@ -36,8 +36,8 @@ impl Renderer for Sarif {
                     physical["region"] = region;
                 }
                 let mut message = f.message.clone();
-                if let (Some(m), Some(p)) = (&f.method, &f.api_path) {
-                    message = format!("{m} {p}: {message}");
+                if let Some(e) = f.endpoint_label() {
+                    message = format!("{e}: {message}");
                 }
                 json!({
                     "ruleId": f.rule,

@@ -29,11 +29,7 @@ impl Text {
 impl Renderer for Text {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for f in &report.findings {
-            let api = match (&f.method, &f.api_path) {
-                (Some(m), Some(p)) => format!("[{m} {p}] "),
-                (None, Some(p)) => format!("[{p}] "),
-                _ => String::new(),
-            };
+            let api = f.endpoint_label().map(|e| format!("[{e}] ")).unwrap_or_default();
             if f.location.is_none() {
                 writeln!(out, "{}: {} {api}{}", f.path, self.rule(f), f.message)?;
             } else {

@@ -1,0 +1,280 @@
+//! Endpoints: added and removed operations, deprecation and sunset, stability levels, and
+//! the parts of a matched operation (operation id, tags, security, parameters, bodies).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Differ, STABILITY, Side, parse_date, stability_rank};
+use crate::model::*;
+
+impl<'a> Differ<'a> {
+    pub(in crate::diff) fn endpoints(&mut self) {
+        let key = |op: &Operation| (op.method.clone(), normalize_path(&op.path));
+        let new_ops: BTreeMap<_, &Operation> = self.new.operations.iter().map(|o| (key(o), o)).collect();
+        let old_ops: BTreeMap<_, &Operation> = self.old.operations.iter().map(|o| (key(o), o)).collect();
+        let new_paths: BTreeSet<String> = self.new.paths.keys().map(|p| normalize_path(p)).collect();
+        for (k, old) in &old_ops {
+            match new_ops.get(k) {
+                Some(new) => self.operation(old, new),
+                None => {
+                    let path_still_exists = new_paths.contains(&k.1);
+                    self.invalid_stability(old, Side::Old, old);
+                    // Each removed operation counts by its own level: draft and alpha ones (by
+                    // default) go away freely, even when the rest of their path was stable.
+                    let counts = stability_rank(old.stability.as_deref())
+                        .is_some_and(|rank| rank >= self.options.stability_threshold);
+                    if counts {
+                        self.removed_operation(old, path_still_exists);
+                    }
+                }
+            }
+        }
+        // Webhooks: added and removed ones are reported by name; matched ones are compared
+        // like endpoints.
+        for old in &self.old.webhook_operations {
+            if let Some(new) = self.new.webhook_operations.iter().find(|n| n.path == old.path && n.method == old.method)
+            {
+                self.operation(old, new);
+            }
+        }
+        for (k, new) in &new_ops {
+            if !old_ops.contains_key(k) {
+                self.emit(
+                    "endpoint-added",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("endpoint {} {} added", new.method, new.path),
+                );
+            }
+        }
+    }
+
+    pub(in crate::diff) fn removed_operation(&mut self, old: &Operation, path_still_exists: bool) {
+        let (prefix, what) = if path_still_exists { ("api", "endpoint") } else { ("api-path", "path") };
+        let sunset = old.sunset.as_deref().and_then(parse_date);
+        let id = if !old.deprecated {
+            format!("{prefix}-removed-without-deprecation")
+        } else if sunset.is_some_and(|s| s > self.options.today) {
+            format!("{prefix}-removed-before-sunset")
+        } else {
+            format!("{prefix}-removed-with-deprecation")
+        };
+        if old.deprecated && old.sunset.is_some() && sunset.is_none() {
+            // When it may go is unknown: that, rather than the removal, is the finding.
+            self.emit(
+                "api-path-sunset-parse",
+                Side::Old,
+                old.loc,
+                Some(old),
+                format!(
+                    "{what} {} {}: cannot parse sunset date {:?}",
+                    old.method,
+                    old.path,
+                    old.sunset.clone().unwrap_or_default()
+                ),
+            );
+            return;
+        }
+        self.emit(&id, Side::Old, old.loc, Some(old), format!("{what} {} {} removed", old.method, old.path));
+    }
+
+    pub(in crate::diff) fn operation(&mut self, old: &'a Operation, new: &'a Operation) {
+        self.stability(old, new);
+        // Draft and alpha endpoints change freely: nothing else is compared.
+        if !self.checked(new.stability.as_deref()) {
+            return;
+        }
+        self.deprecation(old, new);
+        match (&old.operation_id, &new.operation_id) {
+            (None, Some(id)) => {
+                self.emit("api-operation-id-added", Side::New, new.loc, Some(new), format!("operation id `{id}` added"))
+            }
+            (Some(id), None) => self.emit(
+                "api-operation-id-removed",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("operation id `{id}` removed"),
+            ),
+            (Some(a), Some(b)) if a != b => self.emit(
+                "api-operation-id-removed",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("operation id changed from `{a}` to `{b}`"),
+            ),
+            _ => {}
+        }
+        for tag in old.tags.iter().filter(|t| !new.tags.contains(t)) {
+            self.emit("api-tag-removed", Side::New, new.loc, Some(new), format!("tag `{tag}` removed"));
+        }
+        for tag in new.tags.iter().filter(|t| !old.tags.contains(t)) {
+            self.emit("api-tag-added", Side::New, new.loc, Some(new), format!("tag `{tag}` added"));
+        }
+        self.operation_security(old, new);
+        self.parameters(old, new);
+        self.request_body(old, new);
+        self.responses(old, new);
+    }
+
+    pub(in crate::diff) fn deprecation(&mut self, old: &'a Operation, new: &'a Operation) {
+        // An invalid stability level is reported as such; the deprecation policy, which depends
+        // on the level, is not applied to it.
+        if new.stability.is_some() && stability_rank(new.stability.as_deref()).is_none() {
+            return;
+        }
+        let subject = format!("endpoint {} {}", new.method, new.path);
+        for (op, side) in [(old, Side::Old), (new, Side::New)] {
+            if let Some(text) = op.sunset.as_deref()
+                && op.deprecated
+                && parse_date(text).is_none()
+                && old.deprecated
+            {
+                self.emit(
+                    "api-path-sunset-parse",
+                    side,
+                    op.loc,
+                    Some(new),
+                    format!("{subject}: cannot parse x-sunset {text:?}"),
+                );
+                return;
+            }
+        }
+        if !old.deprecated && new.deprecated {
+            match new.sunset.as_deref() {
+                None => {
+                    let draft = new.stability.as_deref().is_some_and(|s| s == "draft" || s == "alpha");
+                    self.emit("endpoint-deprecated", Side::New, new.loc, Some(new), format!("{subject} deprecated"));
+                    if !draft {
+                        self.emit(
+                            "api-deprecated-sunset-missing",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject} deprecated without an x-sunset date"),
+                        );
+                    }
+                }
+                Some(text) => match parse_date(text) {
+                    None => self.emit(
+                        "api-deprecated-sunset-parse",
+                        Side::New,
+                        new.loc,
+                        Some(new),
+                        format!("{subject}: cannot parse x-sunset {text:?}"),
+                    ),
+                    Some(date) => {
+                        let min_days = match new.stability.as_deref() {
+                            Some("beta") => self.options.deprecation_days_beta,
+                            Some("draft" | "alpha") => 0,
+                            _ => self.options.deprecation_days_stable,
+                        };
+                        if date < self.options.today + min_days {
+                            self.emit(
+                                "api-sunset-date-too-small",
+                                Side::New,
+                                new.loc,
+                                Some(new),
+                                format!("{subject}: sunset {text} is less than {min_days} days away"),
+                            );
+                        }
+                        self.emit(
+                            "endpoint-deprecated-with-sunset",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject} deprecated with sunset {text}"),
+                        );
+                    }
+                },
+            }
+        } else if old.deprecated && !new.deprecated {
+            self.emit("endpoint-reactivated", Side::New, new.loc, Some(new), format!("{subject} reactivated"));
+        } else if old.deprecated && new.deprecated {
+            match (old.sunset.as_deref(), new.sunset.as_deref()) {
+                (Some(_), None) => self.emit(
+                    "sunset-deleted",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("{subject}: x-sunset removed from a deprecated endpoint"),
+                ),
+                (Some(a), Some(b)) if a != b => {
+                    // Moving the sunset earlier is only an error when it leaves less than the
+                    // deprecation period the endpoint's stability level requires.
+                    let min_days = match new.stability.as_deref() {
+                        Some("beta") => self.options.deprecation_days_beta,
+                        Some("draft" | "alpha") => 0,
+                        _ => self.options.deprecation_days_stable,
+                    };
+                    if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
+                        && db < da
+                        && db - self.options.today < min_days.max(0)
+                    {
+                        self.emit(
+                            "api-sunset-date-changed-too-small",
+                            Side::New,
+                            new.loc,
+                            Some(new),
+                            format!("{subject}: sunset moved earlier, from {a} to {b}"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether an endpoint at this stability level is checked (an invalid level is reported on
+    /// its own and does not exempt the endpoint).
+    pub(in crate::diff) fn checked(&self, stability: Option<&str>) -> bool {
+        stability_rank(stability).is_none_or(|rank| rank >= self.options.stability_threshold)
+    }
+
+    /// Reports an `x-stability-level` that is not draft, alpha, beta or stable; true if so.
+    pub(in crate::diff) fn invalid_stability(&mut self, op: &'a Operation, side: Side, subject: &'a Operation) -> bool {
+        match op.stability.as_deref() {
+            Some(level) if !STABILITY.contains(&level) => {
+                let message = format!("invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)");
+                self.emit("api-invalid-stability-level", side, op.loc, Some(subject), message);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Stability changes, an endpoint without a level counting as stable. A change is reported
+    /// when the level the endpoint leaves is at or above the threshold (oasdiff gates on the
+    /// base level): stable or beta → alpha is a decrease, draft → stable is not reported.
+    pub(in crate::diff) fn stability(&mut self, old: &'a Operation, new: &'a Operation) {
+        let invalid_old = self.invalid_stability(old, Side::Old, new);
+        let invalid_new = self.invalid_stability(new, Side::New, new);
+        if invalid_old || invalid_new {
+            return;
+        }
+        let rank = |s: Option<&str>| stability_rank(s).unwrap_or(3);
+        let (a, b) = (rank(old.stability.as_deref()), rank(new.stability.as_deref()));
+        if a < self.options.stability_threshold {
+            return;
+        }
+        {
+            if b < a {
+                self.emit(
+                    "api-stability-decreased",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("stability decreased from {} to {}", STABILITY[a], STABILITY[b]),
+                );
+            } else if b > a {
+                self.emit(
+                    "api-stability-increased",
+                    Side::New,
+                    new.loc,
+                    Some(new),
+                    format!("stability increased from {} to {}", STABILITY[a], STABILITY[b]),
+                );
+            }
+        }
+    }
+}

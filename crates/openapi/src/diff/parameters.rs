@@ -1,0 +1,154 @@
+//! Request parameters: matched by location and name (path parameters by position).
+
+use std::collections::BTreeMap;
+
+use super::{Differ, Env, Scope, Side, parse_date};
+use crate::model::*;
+
+impl<'a> Differ<'a> {
+    pub(in crate::diff) fn parameters(&mut self, old: &'a Operation, new: &'a Operation) {
+        let (old_names, new_names) = (path_params(&old.path), path_params(&new.path));
+        let old_params: BTreeMap<String, &Parameter> = old.parameters.iter().map(|p| (p.key(&old_names), p)).collect();
+        let new_params: BTreeMap<String, &Parameter> = new.parameters.iter().map(|p| (p.key(&new_names), p)).collect();
+        for (k, p) in &old_params {
+            if new_params.contains_key(k) {
+                continue;
+            }
+            let subject = format!("request parameter `{}` ({})", p.name, p.location);
+            let sunset = p.sunset.as_deref().and_then(parse_date);
+            let id = if !p.deprecated {
+                "request-parameter-removed"
+            } else if p.sunset.is_some() && sunset.is_none() {
+                // A deprecated parameter whose sunset cannot be read: when it may go is unknown.
+                "request-parameter-sunset-parse"
+            } else if sunset.is_some_and(|s| s > self.options.today) {
+                "request-parameter-removed-before-sunset"
+            } else {
+                "request-parameter-removed-with-deprecation"
+            };
+            self.emit(id, Side::Old, p.loc, Some(new), format!("{subject} removed"));
+        }
+        for (k, p) in &new_params {
+            if old_params.contains_key(k) {
+                continue;
+            }
+            let subject = format!("request parameter `{}` ({})", p.name, p.location);
+            let id = match (p.location.as_str(), p.from_path_item, p.required) {
+                ("path", _, _) => "new-request-path-parameter",
+                (_, true, true) => "new-required-request-default-parameter-to-existing-path",
+                (_, true, false) => "new-optional-request-default-parameter-to-existing-path",
+                (_, false, true) => "new-required-request-parameter",
+                (_, false, false) => "new-optional-request-parameter",
+            };
+            self.emit(id, Side::New, p.loc, Some(new), format!("{subject} added"));
+        }
+        for (k, op) in &old_params {
+            let Some(np) = new_params.get(k) else { continue };
+            let subject = format!("request parameter `{}` ({})", np.name, np.location);
+            if !op.required && np.required {
+                self.emit(
+                    "request-parameter-became-required",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} became required"),
+                );
+            } else if op.required && !np.required {
+                self.emit(
+                    "request-parameter-became-optional",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} became optional"),
+                );
+            }
+            if !op.deprecated && np.deprecated {
+                self.emit(
+                    "request-parameter-deprecated",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} deprecated"),
+                );
+                match np.sunset.as_deref() {
+                    None => self.emit(
+                        "request-parameter-deprecated-sunset-missing",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject} deprecated without an x-sunset date"),
+                    ),
+                    Some(text) if parse_date(text).is_none() => self.emit(
+                        "request-parameter-sunset-parse",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject}: cannot parse x-sunset {text:?}"),
+                    ),
+                    Some(text) => {
+                        if parse_date(text)
+                            .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
+                        {
+                            self.emit(
+                                "request-parameter-sunset-date-too-small",
+                                Side::New,
+                                np.loc,
+                                Some(new),
+                                format!("{subject}: sunset {text} is too soon"),
+                            );
+                        }
+                    }
+                }
+            } else if op.deprecated && !np.deprecated {
+                self.emit(
+                    "request-parameter-reactivated",
+                    Side::New,
+                    np.loc,
+                    Some(new),
+                    format!("{subject} reactivated"),
+                );
+            } else if op.deprecated && np.deprecated {
+                match (op.sunset.as_deref(), np.sunset.as_deref()) {
+                    (Some(_), None) => self.emit(
+                        "request-parameter-sunset-deleted",
+                        Side::New,
+                        np.loc,
+                        Some(new),
+                        format!("{subject}: x-sunset removed"),
+                    ),
+                    (Some(a), Some(b)) if a != b && (parse_date(b).is_none() || parse_date(a).is_none()) => {
+                        let bad = if parse_date(b).is_none() { b } else { a };
+                        self.emit(
+                            "request-parameter-sunset-parse",
+                            Side::New,
+                            np.loc,
+                            Some(new),
+                            format!("{subject}: cannot parse x-sunset {bad:?}"),
+                        );
+                    }
+                    (Some(a), Some(b)) if a != b => {
+                        if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
+                            && db < da
+                        {
+                            let message = format!("{subject}: sunset moved earlier, from {a} to {b}");
+                            self.emit(
+                                "request-parameter-sunset-date-changed-too-small",
+                                Side::New,
+                                np.loc,
+                                Some(new),
+                                message,
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let (Some(a), Some(b)) = (op.schema, np.schema) {
+                let env =
+                    Env { form_explode: np.form_explode, header_param: np.location == "header", ..Env::default() };
+                let w = self.root_site(new, format!("{} {}", np.location, np.name), env);
+                self.schema(Scope::RequestParameter, a, b, &w);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Schema comparison: every JSON Schema keyword the checks know, in one scope (request body,
+//! request property, parameter, response body, ...). Properties, items and subschemas recurse
+//! with the nested scope.
+//!
+//! Shared schemas (components and other `$ref` targets) are not walked again at every place
+//! they are used: a pair of shared schemas is a site of its own, compared once per scope and
+//! environment, and the place that reaches it records an edge (see `sites`). This keeps the
+//! work linear in the size of the two documents however much they share or recurse.
+
+use super::{Differ, Env, Scope, Side, Where};
+use crate::model::*;
+
+mod attributes;
+mod compose;
+mod properties;
+mod types;
+
+pub(super) use types::strongly_typed;
+
+/// Deepest nesting of inline schemas compared within one site (bounds recursion on
+/// pathological input; shared schemas start a new site and do not count).
+const MAX_DEPTH: usize = 64;
+
+impl<'a> Differ<'a> {
+    /// Starts a site rooted in an operation: one body, parameter or header compared.
+    pub(super) fn root_site(&mut self, op: &'a Operation, label: String, env: Env) -> Where<'a> {
+        let label: std::rc::Rc<str> = label.into();
+        let site = self.sites.root(op, label.clone());
+        self.visited.clear();
+        Where { site, op: Some(op), label, property: String::new(), env, depth: 0 }
+    }
+
+    /// Compares a shared schema pair, once, as a site of its own.
+    pub(super) fn compare_unit(&mut self, site: usize, a: SchemaId, b: SchemaId, scope: Scope) {
+        let (env, label) = self.sites.unit_env(site);
+        self.visited.clear();
+        let w = Where { site, op: None, label, property: String::new(), env, depth: 0 };
+        self.compare(scope, a, b, &w);
+    }
+
+    /// Compares two schemas at `w`: inline, or, when both are shared, through the pair's own
+    /// site.
+    pub(super) fn schema(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) {
+        let (old, new) = (self.old.schema(a), self.new.schema(b));
+        if let (Some(x), Some(y)) = (&old.shared, &new.shared) {
+            let label = if x == y { format!("in `{y}`") } else { format!("in `{y}`, was `{x}`") };
+            self.sites.reach(w.site, w.property.clone(), (a, b, scope, w.env), label);
+            return;
+        }
+        self.compare(scope, a, b, w);
+    }
+
+    fn compare(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) {
+        if w.depth > MAX_DEPTH || !self.visited.insert((a, b, scope, w.property.clone())) {
+            return;
+        }
+        self.comparisons += 1;
+        let w = &Where { depth: w.depth + 1, ..w.clone() };
+        let (old, new) = (self.old.schema(a), self.new.schema(b));
+        // `X` <-> `oneOf: [null, X]`: a nullability change of X, not a new composition.
+        let plain = |s: &Schema| s.one_of.is_empty() && s.any_of.is_empty();
+        match (old.null_wrap, new.null_wrap) {
+            (None, Some(inner)) if plain(old) => {
+                if !old.nullable {
+                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
+                }
+                self.schema(scope, a, inner, w);
+                return;
+            }
+            (Some(inner), None) if plain(new) => {
+                if !new.nullable {
+                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
+                }
+                self.schema(scope, inner, b, w);
+                return;
+            }
+            _ => {}
+        }
+        self.new_write_only = new.write_only;
+        self.attributes(scope, old, new, w);
+        self.compositions(scope, old, new, w);
+        self.properties(scope, old, new, w);
+        if let Some(view) = self.union_view(old, new) {
+            // A plain schema split into alternatives: also compare it with what the
+            // alternatives accept together (their properties, the fields all of them require).
+            self.properties(scope, old, &view, w);
+        }
+        let nested = scope.nested();
+        if let (Some(ia), Some(ib)) = (old.items, new.items) {
+            self.schema(nested, ia, ib, &w.items());
+        }
+        if let (Some(BoolOrSchema::Schema(x)), Some(BoolOrSchema::Schema(y))) =
+            (old.additional_properties, new.additional_properties)
+        {
+            self.schema(nested, x, y, &w.with_property("additionalProperties"));
+        }
+        if let (Some(x), Some(y)) = (old.not, new.not) {
+            self.schema(scope, x, y, w);
+        }
+    }
+}
