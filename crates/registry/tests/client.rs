@@ -92,6 +92,39 @@ fn every_call_round_trips_against_the_real_server() {
 }
 
 #[test]
+fn schema_contexts_through_qualified_subjects_and_context_urls() {
+    let t = TestServer::start();
+    let plain = client_for(t.server.url());
+    let team = client_for(format!("{}/contexts/.team", t.server.url()));
+    let default_id = plain.register("users-value", &Schema::avro(record(1))).unwrap();
+    let team_id = team.register("users-value", &Schema::avro(record(2))).unwrap();
+    assert_eq!((default_id, team_id), (1, 1), "each context has its own ids");
+    assert_eq!(plain.register(":.team:other", &Schema::avro(record(3))).unwrap(), 2);
+
+    assert_eq!(plain.contexts().unwrap(), [".", ".team"]);
+    assert_eq!(plain.subjects(false).unwrap(), [":.team:other", ":.team:users-value", "users-value"]);
+    assert_eq!(team.subjects(false).unwrap(), [":.team:other", ":.team:users-value"]);
+    assert_eq!(team.versions("users-value", false).unwrap(), [1]);
+    assert_eq!(team.version("users-value", Version::Latest).unwrap().schema, record(2));
+    assert_eq!(plain.version(":.team:users-value", Version::Latest).unwrap().schema, record(2));
+
+    assert_eq!(plain.schema_by_id(1).unwrap().schema, record(1));
+    assert_eq!(team.schema_by_id(1).unwrap().schema, record(2));
+    assert_eq!(plain.schema_by_id_for(1, ":.team:users-value").unwrap().schema, record(2));
+    assert_eq!(plain.schema_by_id_for(2, ":.team:").unwrap().schema, record(3));
+    assert_eq!(plain.schema_by_id_for(2, "other").unwrap().schema, record(3), "a plain name, found in `.team`");
+    let missing = plain.schema_by_id(2).unwrap_err();
+    assert_eq!(missing.error_code(), Some(40403), "{missing}");
+
+    assert_eq!(team.set_config(None, "NONE").unwrap(), "NONE");
+    assert_eq!(plain.config(Some(":.team:"), false).unwrap(), "NONE");
+    assert_eq!(plain.config(None, false).unwrap(), "BACKWARD");
+    assert_eq!(team.config(Some("users-value"), true).unwrap(), "NONE");
+    let found = team.lookup("users-value", &Schema::avro(record(2))).unwrap().expect("registered");
+    assert_eq!((found.subject.as_str(), found.id), (":.team:users-value", 1));
+}
+
+#[test]
 fn incompatible_registration_is_a_distinct_error() {
     let t = TestServer::start();
     let c = client_for(t.server.url());

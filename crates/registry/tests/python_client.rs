@@ -1,8 +1,9 @@
 //! A third-party client against the server: Confluent's own Python client (PyPI
 //! `confluent-kafka`) runs `tests/python/confluent_client.py` — register, lookup, latest,
 //! compatibility for AVRO, JSON and PROTOBUF (with a reference), a 409 refusal, config,
-//! deletion, and serializer round trips; and `tests/python/protobuf_descriptors.py` — the
-//! Protobuf serializer registering schemas (and their imports) in descriptor form.
+//! deletion, and serializer round trips; `tests/python/protobuf_descriptors.py` — the
+//! Protobuf serializer registering schemas (and their imports) in descriptor form; and
+//! `tests/python/confluent_contexts.py` — subjects and ids in a schema context.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::time::Instant;
 
 use common::TestServer;
 
-const INSTALL: &str = "python3 -m pip install \"confluent-kafka[schemaregistry,protobuf,avro]\"";
+const INSTALL: &str = "python3 -m pip install \"confluent-kafka[schemaregistry,protobuf,avro,json]\"";
 
 fn python() -> String {
     std::env::var("SCHEMAGATE_PYTHON").unwrap_or_else(|_| "python3".to_string())
@@ -71,4 +72,11 @@ fn confluent_protobuf_serializer_registers_descriptors() {
     require_client();
     let t = TestServer::start();
     run_script("protobuf_descriptors.py", &t.server.url(), None);
+}
+
+#[test]
+fn confluent_client_in_a_schema_context() {
+    require_client();
+    let t = TestServer::start();
+    run_script("confluent_contexts.py", &t.server.url(), None);
 }

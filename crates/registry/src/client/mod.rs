@@ -377,9 +377,18 @@ impl Client {
         self.call(Method::GET, &path, None, Context::version(subject, version))
     }
 
-    /// `GET /schemas/ids/{id}`.
+    /// `GET /schemas/ids/{id}`: the schema with this id in the default context (or in the
+    /// context of a `/contexts/{context}` base URL).
     pub fn schema_by_id(&self, id: i64) -> Result<Schema, ClientError> {
         self.call(Method::GET, &format!("/schemas/ids/{id}"), None, Context::default())
+    }
+
+    /// `GET /schemas/ids/{id}?subject=`: ids are per schema context, so the subject says where
+    /// to look: `:.ctx:name` (or `:.ctx:` alone) in `.ctx`; a plain name in the default
+    /// context, then under the same name in the other contexts.
+    pub fn schema_by_id_for(&self, id: i64, subject: &str) -> Result<Schema, ClientError> {
+        let path = format!("/schemas/ids/{id}?subject={}", segment(subject));
+        self.call(Method::GET, &path, None, Context::subject(subject))
     }
 
     /// `POST /subjects/{s}/versions`: registers (or finds) the schema, answers its id.

@@ -163,6 +163,15 @@ impl ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, 42208, format!("Invalid subject '{subject}'"))
     }
 
+    /// 42211: deleting a context that still holds subjects.
+    pub fn context_not_empty(context: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            42211,
+            format!("The specified context '{context}' is not empty."),
+        )
+    }
+
     /// 50001: the database failed.
     pub fn store(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 50001, message)

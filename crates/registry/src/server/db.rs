@@ -10,42 +10,8 @@ use std::time::Duration;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::api_error::ApiError;
+use super::migrate;
 use crate::RegistryError;
-
-/// The tables. Schema rows are never deleted, so an id always names the same schema and ids
-/// are never reused; versions are the (subject, version) -> schema id bindings.
-const SCHEMA_SQL: &str = "
-CREATE TABLE IF NOT EXISTS schemas (
-    id          INTEGER PRIMARY KEY,
-    schema_type TEXT NOT NULL,
-    schema      TEXT NOT NULL,
-    refs        TEXT NOT NULL,
-    identity    TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS schema_refs (
-    schema_id INTEGER NOT NULL REFERENCES schemas(id),
-    name      TEXT NOT NULL,
-    subject   TEXT NOT NULL,
-    version   INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS schema_refs_target ON schema_refs(subject, version);
-CREATE TABLE IF NOT EXISTS versions (
-    subject   TEXT NOT NULL,
-    version   INTEGER NOT NULL,
-    schema_id INTEGER NOT NULL REFERENCES schemas(id),
-    deleted   INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (subject, version)
-);
-CREATE INDEX IF NOT EXISTS versions_schema ON versions(schema_id);
-CREATE TABLE IF NOT EXISTS config (
-    subject       TEXT PRIMARY KEY,
-    compatibility TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mode (
-    subject TEXT PRIMARY KEY,
-    mode    TEXT NOT NULL
-);
-";
 
 /// How long a connection waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -81,13 +47,13 @@ impl Db {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
         }
-        let writer = open_connection(path).map_err(|e| fail(e.to_string()))?;
+        let mut writer = open_connection(path).map_err(|e| fail(e.to_string()))?;
         let mode: String =
             writer.query_row("PRAGMA journal_mode", [], |row| row.get(0)).map_err(|e| fail(e.to_string()))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(fail(format!("the database cannot use WAL mode (journal_mode is {mode})")));
         }
-        writer.execute_batch(SCHEMA_SQL).map_err(|e| fail(e.to_string()))?;
+        migrate::prepare(&mut writer).map_err(fail)?;
         Ok(Db { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 

@@ -6,8 +6,10 @@
 //! address (listening on port 0 picks a free port) and a handle that stops it.
 
 mod api_error;
+mod context_path;
 mod db;
 mod middleware;
+mod migrate;
 mod registry;
 mod routes;
 mod schema;

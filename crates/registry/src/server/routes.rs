@@ -11,14 +11,16 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::api_error::ApiError;
+use super::context_path;
 use super::middleware::{Auth, authenticate, negotiate};
-use super::registry::{Filter, Registry, SchemaRequest, StoredSchema, SubjectVersion, VersionSpec, normalize_subject};
-use super::schema::SchemaType;
+use super::registry::context::{self, QualifiedSubject, SubjectPrefix, normalize};
+use super::registry::{Filter, Registry, SchemaById, SchemaRequest, StoredSchema, SubjectVersion, VersionSpec};
+use super::schema::{Reference, SchemaType};
 
 /// The registry's own media type, the default answer.
 pub const V1_JSON: &str = "application/vnd.schemaregistry.v1+json";
@@ -34,10 +36,12 @@ struct App {
     registry: Arc<Registry>,
 }
 
-/// Builds the router of the REST API.
+/// Builds the router of the REST API. Confluent's context-prefixed URLs
+/// (`/contexts/.ctx/subjects/...`) are rewritten to their plain form first (see
+/// [`context_path`]): the outer router hands every request, rewritten, to the inner one.
 pub fn router(registry: Arc<Registry>, basic_auth: Option<(String, String)>) -> Router {
     let app = App { registry };
-    Router::new()
+    let api = Router::new()
         .route("/", get(root))
         .route("/subjects", get(list_subjects))
         .route("/subjects/{subject}", post(lookup).delete(delete_subject))
@@ -58,8 +62,12 @@ pub fn router(registry: Arc<Registry>, basic_auth: Option<(String, String)>) -> 
         .route("/mode", get(mode_get).put(mode_put).delete(mode_delete))
         .route("/mode/{subject}", get(mode_get).put(mode_put).delete(mode_delete))
         .route("/contexts", get(contexts))
+        .route("/contexts/{context}", delete(delete_context))
         .fallback(not_found)
-        .with_state(app)
+        .with_state(app);
+    Router::new()
+        .fallback_service(api)
+        .layer(middleware::from_fn(context_path::rewrite))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(Auth { expected: basic_auth }, authenticate))
         .layer(middleware::from_fn(negotiate))
@@ -67,16 +75,19 @@ pub fn router(registry: Arc<Registry>, basic_auth: Option<(String, String)>) -> 
 
 // ----- answers -----
 
-/// A successful answer: JSON, or a raw schema string (the `/schema` endpoints).
+/// A successful answer: JSON, a raw schema string (the `/schema` endpoints), or nothing
+/// (204, deleting a context).
 enum Reply {
     Json(Value),
     Raw(String),
+    NoContent,
 }
 
 fn respond(result: Result<Reply, ApiError>) -> Response {
     let (status, body) = match result {
         Ok(Reply::Json(value)) => (StatusCode::OK, value.to_string()),
         Ok(Reply::Raw(text)) => (StatusCode::OK, text),
+        Ok(Reply::NoContent) => return StatusCode::NO_CONTENT.into_response(),
         Err(e) => (e.status, json!({"error_code": e.code, "message": e.message}).to_string()),
     };
     let mut response = (status, body).into_response();
@@ -116,11 +127,21 @@ impl Params {
     }
 
     fn text(&self, name: &str) -> &str {
-        self.0.get(name).map_or("", String::as_str)
+        self.get(name).unwrap_or("")
+    }
+
+    /// A parameter's value, `None` when absent (an absent `subjectPrefix` is not an empty one).
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// An integer parameter, else `default` (the paging parameters `offset` and `limit`).
+    fn number(&self, name: &str, default: i64) -> i64 {
+        self.get(name).and_then(|v| v.parse().ok()).unwrap_or(default)
     }
 }
 
-fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -157,23 +178,41 @@ fn schema_type_field(schema_type: SchemaType) -> Option<&'static str> {
     (schema_type != SchemaType::Avro).then(|| schema_type.name())
 }
 
-fn schema_json(schema: &StoredSchema, mut object: serde_json::Map<String, Value>) -> Value {
+/// The references a schema of `subject` shows: as written, or with `?referenceFormat=qualified`
+/// (outside the default context) as the qualified subjects they resolved to.
+fn shown_references<'a>(schema: &'a StoredSchema, subject: &str, q: &Params) -> &'a [Reference] {
+    let qualified = q.text("referenceFormat") == "qualified" && !QualifiedSubject::parse(subject).is_default_context();
+    if qualified { &schema.targets } else { &schema.references }
+}
+
+fn schema_json(schema: &StoredSchema, references: &[Reference], mut object: serde_json::Map<String, Value>) -> Value {
     if let Some(t) = schema_type_field(schema.schema_type) {
         object.insert("schemaType".into(), json!(t));
     }
-    if !schema.references.is_empty() {
-        object.insert("references".into(), json!(schema.references));
+    if !references.is_empty() {
+        object.insert("references".into(), json!(references));
     }
     object.insert("schema".into(), json!(schema.text));
     Value::Object(object)
 }
 
-fn version_json(v: &SubjectVersion) -> Value {
+fn version_json(v: &SubjectVersion, q: &Params) -> Value {
     let mut object = serde_json::Map::new();
     object.insert("subject".into(), json!(v.subject));
     object.insert("version".into(), json!(v.version));
     object.insert("id".into(), json!(v.id));
-    schema_json(&v.schema, object)
+    schema_json(&v.schema, shown_references(&v.schema, &v.subject, q), object)
+}
+
+/// `GET /schemas/ids/{id}`: the schema; with `?subject=`, also the subject version it was
+/// found through, as Confluent answers then.
+fn id_json(found: &SchemaById, q: &Params) -> Value {
+    let mut object = serde_json::Map::new();
+    if q.get("subject").is_some() {
+        object.insert("subject".into(), json!(found.subject));
+        object.insert("version".into(), json!(found.version));
+    }
+    schema_json(&found.schema, shown_references(&found.schema, &found.subject, q), object)
 }
 
 fn schema_id(text: &str) -> Result<i64, ApiError> {
@@ -194,7 +233,7 @@ async fn list_subjects(State(app): State<App>, RawQuery(q): RawQuery) -> Respons
     let q = Params::parse(q);
     run(app, move |r| {
         let filter = Filter::from_flags(q.flag("deleted"), q.flag("deletedOnly"));
-        let prefix = normalize_subject(q.text("subjectPrefix"));
+        let prefix = SubjectPrefix::parse(q.get("subjectPrefix"), SubjectPrefix::everything());
         Ok(Reply::Json(json!(r.subjects(filter, &prefix)?)))
     })
     .await
@@ -204,7 +243,7 @@ async fn list_versions(State(app): State<App>, Path(subject): Path<String>, RawQ
     let q = Params::parse(q);
     run(app, move |r| {
         let filter = Filter::from_flags(q.flag("deleted"), q.flag("deletedOnly"));
-        Ok(Reply::Json(json!(r.versions(&normalize_subject(&subject), filter)?)))
+        Ok(Reply::Json(json!(r.versions(&normalize(&subject), filter)?)))
     })
     .await
 }
@@ -215,7 +254,7 @@ async fn get_version(
     RawQuery(q): RawQuery,
 ) -> Response {
     let q = Params::parse(q);
-    run(app, move |r| Ok(Reply::Json(version_json(&version_in_format(r, &subject, &version, &q)?)))).await
+    run(app, move |r| Ok(Reply::Json(version_json(&version_in_format(r, &subject, &version, &q)?, &q)))).await
 }
 
 async fn get_version_schema(
@@ -230,7 +269,7 @@ async fn get_version_schema(
 /// `GET /subjects/{s}/versions/{v}[/schema]`: the version asked for, its schema in the format
 /// asked for (`?format=serialized` gives Protobuf descriptors).
 fn version_in_format(r: &Registry, subject: &str, version: &str, q: &Params) -> Result<SubjectVersion, ApiError> {
-    let mut found = r.version(&normalize_subject(subject), VersionSpec::parse(version)?, q.flag("deleted"))?;
+    let mut found = r.version(&normalize(subject), VersionSpec::parse(version)?, q.flag("deleted"))?;
     found.schema = r.in_format(found.schema, q.text("format"))?;
     Ok(found)
 }
@@ -238,7 +277,7 @@ fn version_in_format(r: &Registry, subject: &str, version: &str, q: &Params) -> 
 async fn referenced_by(State(app): State<App>, Path((subject, version)): Path<(String, String)>) -> Response {
     run(app, move |r| {
         let spec = VersionSpec::parse(&version)?;
-        Ok(Reply::Json(json!(r.referenced_by(&normalize_subject(&subject), spec)?)))
+        Ok(Reply::Json(json!(r.referenced_by(&normalize(&subject), spec)?)))
     })
     .await
 }
@@ -246,7 +285,7 @@ async fn referenced_by(State(app): State<App>, Path((subject, version)): Path<(S
 async fn register(State(app): State<App>, Path(subject): Path<String>, bytes: Bytes) -> Response {
     run(app, move |r| {
         let request: SchemaRequest = body(&bytes)?;
-        Ok(Reply::Json(json!({"id": r.register(&normalize_subject(&subject), &request)?})))
+        Ok(Reply::Json(json!({"id": r.register(&normalize(&subject), &request)?})))
     })
     .await
 }
@@ -255,15 +294,15 @@ async fn lookup(State(app): State<App>, Path(subject): Path<String>, RawQuery(q)
     let q = Params::parse(q);
     run(app, move |r| {
         let request: SchemaRequest = body(&bytes)?;
-        Ok(Reply::Json(version_json(&r.lookup(&normalize_subject(&subject), &request, q.flag("deleted"))?)))
+        let found = r.lookup(&normalize(&subject), &request, q.flag("deleted"))?;
+        Ok(Reply::Json(version_json(&found, &q)))
     })
     .await
 }
 
 async fn delete_subject(State(app): State<App>, Path(subject): Path<String>, RawQuery(q): RawQuery) -> Response {
     let q = Params::parse(q);
-    run(app, move |r| Ok(Reply::Json(json!(r.delete_subject(&normalize_subject(&subject), q.flag("permanent"))?))))
-        .await
+    run(app, move |r| Ok(Reply::Json(json!(r.delete_subject(&normalize(&subject), q.flag("permanent"))?)))).await
 }
 
 async fn delete_version(
@@ -274,7 +313,7 @@ async fn delete_version(
     let q = Params::parse(q);
     run(app, move |r| {
         let spec = VersionSpec::parse(&version)?;
-        Ok(Reply::Json(json!(r.delete_version(&normalize_subject(&subject), spec, q.flag("permanent"))?)))
+        Ok(Reply::Json(json!(r.delete_version(&normalize(&subject), spec, q.flag("permanent"))?)))
     })
     .await
 }
@@ -283,8 +322,9 @@ async fn list_schemas(State(app): State<App>, RawQuery(q): RawQuery) -> Response
     let q = Params::parse(q);
     run(app, move |r| {
         let filter = Filter::from_flags(q.flag("deleted"), false);
-        let versions = r.all_versions(&normalize_subject(q.text("subjectPrefix")), q.flag("latestOnly"), filter)?;
-        Ok(Reply::Json(Value::Array(versions.iter().map(version_json).collect())))
+        let prefix = SubjectPrefix::parse(q.get("subjectPrefix"), SubjectPrefix::default_context());
+        let versions = r.all_versions(&prefix, q.flag("latestOnly"), filter)?;
+        Ok(Reply::Json(Value::Array(versions.iter().map(|v| version_json(v, &q)).collect())))
     })
     .await
 }
@@ -296,21 +336,27 @@ async fn schema_types() -> Response {
 async fn schema_by_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
     let q = Params::parse(q);
     run(app, move |r| {
-        let schema = r.in_format(r.schema_by_id(schema_id(&id)?)?, q.text("format"))?;
-        Ok(Reply::Json(schema_json(&schema, serde_json::Map::new())))
+        let mut found = r.schema_by_id(schema_id(&id)?, q.get("subject"))?;
+        found.schema = r.in_format(found.schema, q.text("format"))?;
+        Ok(Reply::Json(id_json(&found, &q)))
     })
     .await
 }
 
 async fn schema_text_by_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
     let q = Params::parse(q);
-    run(app, move |r| Ok(Reply::Raw(r.in_format(r.schema_by_id(schema_id(&id)?)?, q.text("format"))?.text))).await
+    run(app, move |r| {
+        let found = r.schema_by_id(schema_id(&id)?, q.get("subject"))?;
+        Ok(Reply::Raw(r.in_format(found.schema, q.text("format"))?.text))
+    })
+    .await
 }
 
 async fn versions_of_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
     let q = Params::parse(q);
     run(app, move |r| {
-        let pairs = r.versions_of_id(schema_id(&id)?, Filter::from_flags(q.flag("deleted"), false))?;
+        let pairs =
+            r.versions_of_id(schema_id(&id)?, q.get("subject"), Filter::from_flags(q.flag("deleted"), false))?;
         Ok(Reply::Json(Value::Array(pairs.into_iter().map(|(s, v)| json!({"subject": s, "version": v})).collect())))
     })
     .await
@@ -319,7 +365,8 @@ async fn versions_of_id(State(app): State<App>, Path(id): Path<String>, RawQuery
 async fn subjects_of_id(State(app): State<App>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Response {
     let q = Params::parse(q);
     run(app, move |r| {
-        let pairs = r.versions_of_id(schema_id(&id)?, Filter::from_flags(q.flag("deleted"), false))?;
+        let pairs =
+            r.versions_of_id(schema_id(&id)?, q.get("subject"), Filter::from_flags(q.flag("deleted"), false))?;
         let mut subjects: Vec<String> = pairs.into_iter().map(|(s, _)| s).collect();
         subjects.dedup();
         Ok(Reply::Json(json!(subjects)))
@@ -351,7 +398,7 @@ async fn compatibility_all(
     let q = Params::parse(q);
     run(app, move |r| {
         let request: SchemaRequest = body(&bytes)?;
-        compatibility_reply(r.test_compatibility(&normalize_subject(&subject), None, &request), q.flag("verbose"))
+        compatibility_reply(r.test_compatibility(&normalize(&subject), None, &request), q.flag("verbose"))
     })
     .await
 }
@@ -366,7 +413,7 @@ async fn compatibility_one(
     run(app, move |r| {
         let spec = VersionSpec::parse(&version)?;
         let request: SchemaRequest = body(&bytes)?;
-        compatibility_reply(r.test_compatibility(&normalize_subject(&subject), Some(spec), &request), q.flag("verbose"))
+        compatibility_reply(r.test_compatibility(&normalize(&subject), Some(spec), &request), q.flag("verbose"))
     })
     .await
 }
@@ -386,12 +433,13 @@ struct ModeRequest {
     mode: Option<String>,
 }
 
-// `/config` and `/mode` act on the global setting, `/config/{subject}` and `/mode/{subject}`
-// on one subject's: the same handlers serve both routes.
+// `/config` and `/mode` act on the default context's setting, `/config/{subject}` and
+// `/mode/{subject}` on one subject's, or a context's (`:.ctx:`, `:.__GLOBAL:`): the same
+// handlers serve both routes. `/config/:.:` is the default context's, like `/config`.
 type Subject = Option<Path<String>>;
 
 fn subject_of(subject: Subject) -> Option<String> {
-    subject.map(|Path(s)| normalize_subject(&s))
+    subject.map(|Path(s)| normalize(&s)).filter(|s| !s.is_empty())
 }
 
 async fn config_get(State(app): State<App>, subject: Subject, RawQuery(q): RawQuery) -> Response {
@@ -439,8 +487,28 @@ async fn mode_delete(State(app): State<App>, subject: Subject) -> Response {
     run(app, move |r| Ok(Reply::Json(json!({"mode": r.delete_mode(subject.as_deref())?.name()})))).await
 }
 
-async fn contexts(State(app): State<App>) -> Response {
-    run(app, |r| Ok(Reply::Json(json!(r.contexts()?)))).await
+async fn contexts(State(app): State<App>, RawQuery(q): RawQuery) -> Response {
+    let q = Params::parse(q);
+    run(app, move |r| {
+        let offset = usize::try_from(q.number("offset", 0)).unwrap_or(0);
+        let limit = usize::try_from(q.number("limit", -1)).ok();
+        Ok(Reply::Json(json!(r.contexts(q.text("contextPrefix"), offset, limit)?)))
+    })
+    .await
+}
+
+/// `DELETE /contexts/{context}` (also reached as `DELETE /contexts/.ctx`, rewritten): 204.
+/// The default context is not a resource there, as in Confluent's registry (405).
+async fn delete_context(State(app): State<App>, Path(name): Path<String>) -> Response {
+    run(app, move |r| {
+        let name = context::normalize_context(&name).map_err(ApiError::bad_request)?;
+        if name == context::DEFAULT_CONTEXT {
+            return Err(ApiError::http(StatusCode::METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed"));
+        }
+        r.delete_context(&name)?;
+        Ok(Reply::NoContent)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -4,9 +4,13 @@
 use schemagate_core::compat::CompatLevel;
 use serde::Deserialize;
 
+pub mod context;
 mod queries;
+mod schemas;
 mod settings;
 mod subjects;
+
+pub use schemas::SchemaById;
 
 use super::api_error::ApiError;
 use super::db::Db;
@@ -15,7 +19,8 @@ use super::schema::{Reference, SchemaType};
 /// The compatibility level when neither the subject nor the registry configures one.
 pub const DEFAULT_LEVEL: CompatLevel = CompatLevel::Backward;
 
-/// The config/mode row key of the registry-wide setting (subjects are never empty).
+/// The config/mode row key of the default context's setting, which `/config` and `/mode`
+/// address (subjects are never empty).
 const GLOBAL: &str = "";
 
 /// Dependencies followed when resolving references, to bound pathological reference graphs.
@@ -48,7 +53,8 @@ pub struct ReferenceRequest {
     pub version: Option<i64>,
 }
 
-/// A version of a subject as `GET /subjects/{s}/versions/{v}` shows it.
+/// A version of a subject as `GET /subjects/{s}/versions/{v}` shows it. `subject` is qualified
+/// (`:.ctx:name` outside the default context) and `id` is an id of that context.
 #[derive(Debug, Clone)]
 pub struct SubjectVersion {
     pub subject: String,
@@ -62,7 +68,12 @@ pub struct SubjectVersion {
 pub struct StoredSchema {
     pub schema_type: SchemaType,
     pub text: String,
+    /// The references as the client wrote them (`latest` resolved to a number); a name
+    /// without a context means the schema's own context.
     pub references: Vec<Reference>,
+    /// The same references with the qualified subjects they resolved to at registration:
+    /// what parsing and compatibility checks follow.
+    pub targets: Vec<Reference>,
 }
 
 /// A version path segment: a number in [1, 2^31-1], or `latest` (also `-1`).
@@ -146,13 +157,19 @@ impl Filter {
     }
 }
 
-/// The default context's qualified form `:.:name` is the plain `name`; other contexts'
-/// subjects (`:.ctx:name`) are kept as written and behave as plain names.
-pub fn normalize_subject(subject: &str) -> String {
-    subject.strip_prefix(":.:").unwrap_or(subject).to_string()
+/// A subject to register under: a non-blank name without control characters, in a context
+/// that holds subjects (not `:.__GLOBAL:`, which only holds settings).
+fn validate_subject(subject: &str) -> Result<(), ApiError> {
+    let q = context::QualifiedSubject::parse(subject);
+    if q.name.trim().is_empty() || subject.chars().any(char::is_control) || q.context == context::GLOBAL_CONTEXT {
+        return Err(ApiError::invalid_subject(subject));
+    }
+    Ok(())
 }
 
-fn validate_subject(subject: &str) -> Result<(), ApiError> {
+/// A subject or context whose compatibility level or mode is set: `:.ctx:` (a context alone)
+/// and `:.__GLOBAL:` are allowed here.
+fn validate_setting_subject(subject: &str) -> Result<(), ApiError> {
     if subject.trim().is_empty() || subject.chars().any(char::is_control) {
         return Err(ApiError::invalid_subject(subject));
     }

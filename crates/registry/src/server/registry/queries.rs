@@ -5,9 +5,8 @@ use std::borrow::Cow;
 use rusqlite::{OptionalExtension, Transaction, params};
 use schemagate_core::compat::CompatLevel;
 
-use super::{
-    Filter, MAX_DEPENDENCIES, SchemaRequest, StoredSchema, SubjectVersion, VersionRow, VersionSpec, normalize_subject,
-};
+use super::context::{self, context_of};
+use super::{Filter, MAX_DEPENDENCIES, SchemaRequest, StoredSchema, SubjectVersion, VersionRow, VersionSpec};
 use crate::server::api_error::ApiError;
 use crate::server::schema::{self, Parsed, Reference, SchemaType};
 
@@ -38,17 +37,34 @@ pub(super) fn version_rows(tx: &Transaction<'_>, subject: &str) -> Result<Vec<Ve
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(super) fn load_schema(tx: &Transaction<'_>, id: i64) -> Result<Option<StoredSchema>, ApiError> {
+/// The schema `id` of `context`, with the references it resolved to.
+pub(super) fn load_schema(tx: &Transaction<'_>, context: &str, id: i64) -> Result<Option<StoredSchema>, ApiError> {
     let row: Option<(String, String, String)> = tx
-        .prepare_cached("SELECT schema_type, schema, refs FROM schemas WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached("SELECT schema_type, schema, refs FROM schemas WHERE context = ?1 AND id = ?2")?
+        .query_row(params![context, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((schema_type, text, refs)) = row else { return Ok(None) };
     let schema_type =
         SchemaType::parse(&schema_type).ok_or_else(|| ApiError::store(format!("schema {id} has an unknown type")))?;
     let references: Vec<Reference> = serde_json::from_str(&refs)
         .map_err(|e| ApiError::store(format!("schema {id} has unreadable references: {e}")))?;
-    Ok(Some(StoredSchema { schema_type, text, references }))
+    let mut stmt = tx.prepare_cached(
+        "SELECT name, subject, version FROM schema_refs WHERE context = ?1 AND schema_id = ?2 ORDER BY rowid",
+    )?;
+    let targets = stmt
+        .query_map(params![context, id], |r| Ok(Reference { name: r.get(0)?, subject: r.get(1)?, version: r.get(2)? }))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(StoredSchema { schema_type, text, references, targets }))
+}
+
+/// The schema a version row of `subject` names.
+pub(super) fn load_version_schema(
+    tx: &Transaction<'_>,
+    subject: &str,
+    row: &VersionRow,
+) -> Result<StoredSchema, ApiError> {
+    load_schema(tx, &context_of(subject), row.schema_id)?
+        .ok_or_else(|| ApiError::store(format!("version {} of {subject} names a missing schema", row.version)))
 }
 
 pub(super) fn find_version(
@@ -69,12 +85,12 @@ pub(super) fn find_version(
         VersionSpec::Number(n) => ApiError::version_not_found(n),
         VersionSpec::Latest => ApiError::subject_not_found(subject),
     })?;
-    let schema = load_schema(tx, row.schema_id)?
-        .ok_or_else(|| ApiError::store(format!("version {} of {subject} names a missing schema", row.version)))?;
+    let schema = load_version_schema(tx, subject, row)?;
     Ok(SubjectVersion { subject: subject.to_string(), version: row.version, id: row.schema_id, schema })
 }
 
-/// Ids of schemas (used by a version `filter` admits) that reference `subject` `version`.
+/// Ids of schemas (used by a version `filter` admits) that reference `subject` `version`, in
+/// (context, id) order as Confluent sorts them; a schema of another context may reference it.
 pub(super) fn referencing_ids(
     tx: &Transaction<'_>,
     subject: &str,
@@ -82,12 +98,13 @@ pub(super) fn referencing_ids(
     filter: Filter,
 ) -> Result<Vec<i64>, ApiError> {
     let mut stmt = tx.prepare_cached(
-        "SELECT DISTINCT r.schema_id FROM schema_refs r
+        "SELECT DISTINCT r.context, r.schema_id FROM schema_refs r
          WHERE r.subject = ?1 AND r.version = ?2
-           AND EXISTS (SELECT 1 FROM versions v WHERE v.schema_id = r.schema_id AND (v.deleted = 0 OR ?3))
-         ORDER BY r.schema_id",
+           AND EXISTS (SELECT 1 FROM versions v
+                       WHERE v.context = r.context AND v.schema_id = r.schema_id AND (v.deleted = 0 OR ?3))
+         ORDER BY r.context, r.schema_id",
     )?;
-    let ids = stmt.query_map(params![subject, version, filter == Filter::All], |r| r.get(0))?;
+    let ids = stmt.query_map(params![subject, version, filter == Filter::All], |r| r.get(1))?;
     Ok(ids.collect::<Result<Vec<i64>, _>>()?)
 }
 
@@ -106,31 +123,45 @@ pub(super) fn ensure_unreferenced(
     )))
 }
 
-/// The request's references with `latest` resolved to a version number.
-pub(super) fn resolve_references(tx: &Transaction<'_>, request: &SchemaRequest) -> Result<Vec<Reference>, ApiError> {
-    let mut out = Vec::new();
+/// A request's references, for a schema of `context`: as written (`:.:name` as `name`) and as
+/// the qualified subjects they resolve to, with `latest` resolved to that subject's number.
+pub(super) struct ResolvedReferences {
+    pub written: Vec<Reference>,
+    pub targets: Vec<Reference>,
+}
+
+pub(super) fn resolve_references(
+    tx: &Transaction<'_>,
+    context: &str,
+    request: &SchemaRequest,
+) -> Result<ResolvedReferences, ApiError> {
+    let mut resolved = ResolvedReferences { written: Vec::new(), targets: Vec::new() };
     for r in request.references.iter().flatten() {
-        let subject = normalize_subject(&r.subject);
+        let written = context::normalize(&r.subject);
+        let target = context::qualify_reference(context, &r.subject);
         let version = match r.version {
             Some(v) if v > 0 => v,
-            _ => version_rows(tx, &subject)?.iter().rev().find(|row| !row.deleted).map(|row| row.version).ok_or_else(
+            _ => version_rows(tx, &target)?.iter().rev().find(|row| !row.deleted).map(|row| row.version).ok_or_else(
                 || {
                     ApiError::invalid_schema(format!(
-                        "Invalid schema: reference '{}' names subject '{subject}' which has no versions",
+                        "Invalid schema: reference '{}' names subject '{target}' which has no versions",
                         r.name
                     ))
                 },
             )?,
         };
-        out.push(Reference { name: r.name.clone(), subject, version });
+        resolved.written.push(Reference { name: r.name.clone(), subject: written, version });
+        resolved.targets.push(Reference { name: r.name.clone(), subject: target, version });
     }
-    Ok(out)
+    Ok(resolved)
 }
 
-/// Every schema `references` reach, directly or transitively, as (reference name, text).
-pub(super) fn dependencies(tx: &Transaction<'_>, references: &[Reference]) -> Result<Vec<(String, String)>, ApiError> {
+/// Every schema `targets` (resolved references) reach, directly or transitively, as
+/// (reference name, text); the schemas reached are followed through their own resolved
+/// references.
+pub(super) fn dependencies(tx: &Transaction<'_>, targets: &[Reference]) -> Result<Vec<(String, String)>, ApiError> {
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut pending: Vec<Reference> = references.iter().rev().cloned().collect();
+    let mut pending: Vec<Reference> = targets.iter().rev().cloned().collect();
     let mut seen = std::collections::HashSet::new();
     while let Some(reference) = pending.pop() {
         if !seen.insert((reference.subject.clone(), reference.version, reference.name.clone())) {
@@ -144,7 +175,7 @@ pub(super) fn dependencies(tx: &Transaction<'_>, references: &[Reference]) -> Re
             .query_row(params![reference.subject, reference.version], |r| r.get(0))
             .optional()?;
         let schema = match id {
-            Some(id) => load_schema(tx, id)?,
+            Some(id) => load_schema(tx, &context_of(&reference.subject), id)?,
             None => None,
         };
         let Some(schema) = schema else {
@@ -156,22 +187,29 @@ pub(super) fn dependencies(tx: &Transaction<'_>, references: &[Reference]) -> Re
         if !out.iter().any(|(name, _)| *name == reference.name) {
             out.push((reference.name.clone(), schema.text.clone()));
         }
-        pending.extend(schema.references.iter().rev().cloned());
+        pending.extend(schema.targets.iter().rev().cloned());
     }
     Ok(out)
 }
 
+/// Inserts a schema into `context` under `wanted` (IMPORT mode) or the context's next id, and
+/// records the context itself on its first schema.
 pub(super) fn insert_schema(
     tx: &Transaction<'_>,
+    context: &str,
     wanted: Option<i64>,
     schema_type: SchemaType,
     text: &str,
-    references: &[Reference],
+    references: &ResolvedReferences,
     identity: &str,
 ) -> Result<i64, ApiError> {
     let id = match wanted {
         Some(id) => {
-            let taken: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM schemas WHERE id = ?1)", [id], |r| r.get(0))?;
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM schemas WHERE context = ?1 AND id = ?2)",
+                params![context, id],
+                |r| r.get(0),
+            )?;
             if taken {
                 return Err(ApiError::id_does_not_match(format!(
                     "Overwrite new schema with id {id} is not permitted."
@@ -179,18 +217,23 @@ pub(super) fn insert_schema(
             }
             id
         }
-        None => tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM schemas", [], |r| r.get(0))?,
+        None => {
+            tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM schemas WHERE context = ?1", [context], |r| r.get(0))?
+        }
     };
-    let refs = serde_json::to_string(references).map_err(|e| ApiError::store(e.to_string()))?;
+    let refs = serde_json::to_string(&references.written).map_err(|e| ApiError::store(e.to_string()))?;
     tx.execute(
-        "INSERT INTO schemas (id, schema_type, schema, refs, identity) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, schema_type.name(), text, refs, identity],
+        "INSERT INTO schemas (context, id, schema_type, schema, refs, identity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![context, id, schema_type.name(), text, refs, identity],
     )?;
-    for r in references {
+    for r in &references.targets {
         tx.execute(
-            "INSERT INTO schema_refs (schema_id, name, subject, version) VALUES (?1, ?2, ?3, ?4)",
-            params![id, r.name, r.subject, r.version],
+            "INSERT INTO schema_refs (context, schema_id, name, subject, version) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![context, id, r.name, r.subject, r.version],
         )?;
+    }
+    if context != context::DEFAULT_CONTEXT {
+        tx.execute("INSERT OR IGNORE INTO contexts (name) VALUES (?1)", [context])?;
     }
     Ok(id)
 }
@@ -214,9 +257,8 @@ pub(super) fn check_against_versions(
         _ => live.last().copied().into_iter().collect(),
     };
     for row in checked {
-        let stored = load_schema(tx, row.schema_id)?
-            .ok_or_else(|| ApiError::store(format!("version {} of {subject} names a missing schema", row.version)))?;
-        let dependencies = dependencies(tx, &stored.references)?;
+        let stored = load_version_schema(tx, subject, row)?;
+        let dependencies = dependencies(tx, &stored.targets)?;
         let previous = schema::parse(subject, stored.schema_type, &stored.text, &dependencies).map_err(|e| {
             ApiError::store(format!("version {} of subject {subject} no longer parses: {e}", row.version))
         })?;

@@ -1,21 +1,22 @@
-//! Subjects, versions and schemas: registration, lookup, deletion, compatibility checks.
+//! Subjects and their versions: listing, registration, lookup, deletion. Subjects arrive
+//! normalized (`:.ctx:name`, or `name` in the default context).
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::context::{QualifiedSubject, SubjectPrefix, context_of};
 use super::queries::{
-    check_against_versions, dependencies, ensure_unreferenced, find_version, insert_schema, load_schema,
+    check_against_versions, dependencies, ensure_unreferenced, find_version, insert_schema, load_version_schema,
     referencing_ids, resolve_references, schema_of, version_rows,
 };
-use super::settings::{effective_level, effective_mode, ensure_subject_writable};
-use super::{
-    Filter, Mode, Registry, SchemaRequest, StoredSchema, SubjectVersion, VersionRow, VersionSpec, validate_subject,
-};
+use super::settings::{effective_level, effective_mode, ensure_subject_writable, named_contexts};
+use super::{Filter, Mode, Registry, SchemaRequest, SubjectVersion, VersionRow, VersionSpec, validate_subject};
 use crate::server::api_error::ApiError;
-use crate::server::schema;
+use crate::server::schema::{self, SchemaType};
 
 impl Registry {
-    /// `GET /subjects`.
-    pub fn subjects(&self, filter: Filter, prefix: &str) -> Result<Vec<String>, ApiError> {
+    /// `GET /subjects`: the qualified names `prefix` selects, in plain string order (as
+    /// Confluent sorts them, so `:.ctx:` subjects come before most default-context ones).
+    pub fn subjects(&self, filter: Filter, prefix: &SubjectPrefix) -> Result<Vec<String>, ApiError> {
         self.db.read(|tx| {
             let mut stmt = tx.prepare(
                 "SELECT subject, SUM(deleted = 0), SUM(deleted = 1) FROM versions GROUP BY subject ORDER BY subject",
@@ -30,7 +31,7 @@ impl Registry {
                     Filter::All => true,
                     Filter::DeletedOnly => live == 0 && deleted > 0,
                 };
-                if keep && subject.starts_with(prefix) {
+                if keep && prefix.matches(&subject) {
                     out.push(subject);
                 }
             }
@@ -51,26 +52,29 @@ impl Registry {
         })
     }
 
-    /// `GET /subjects/{s}/versions/{v}`.
+    /// `GET /subjects/{s}/versions/{v}`. A default-context subject that does not have the
+    /// version is looked for under the same name in each other context, as Confluent does.
     pub fn version(&self, subject: &str, spec: VersionSpec, deleted: bool) -> Result<SubjectVersion, ApiError> {
-        self.db.read(|tx| find_version(tx, subject, spec, if deleted { Filter::All } else { Filter::Live }))
+        self.db.read(|tx| find_version_in_contexts(tx, subject, spec, if deleted { Filter::All } else { Filter::Live }))
     }
 
     /// `GET /subjects/{s}/versions/{v}/referencedby`: ids of live schemas referencing it.
     pub fn referenced_by(&self, subject: &str, spec: VersionSpec) -> Result<Vec<i64>, ApiError> {
         self.db.read(|tx| {
-            let found = find_version(tx, subject, spec, Filter::All)?;
-            referencing_ids(tx, subject, found.version, Filter::Live)
+            let found = find_version_in_contexts(tx, subject, spec, Filter::All)?;
+            referencing_ids(tx, &found.subject, found.version, Filter::Live)
         })
     }
 
-    /// `POST /subjects/{s}/versions`: the id of the schema, registering a new version unless
-    /// the subject already has this schema.
+    /// `POST /subjects/{s}/versions`: the id of the schema in the subject's context,
+    /// registering a new version unless the subject already has this schema. References
+    /// resolve in that context; the context's ids are its own.
     pub fn register(&self, subject: &str, request: &SchemaRequest) -> Result<i64, ApiError> {
         self.ensure_writable()?;
         validate_subject(subject)?;
         let (schema_type, text) = schema_of(request)?;
         let text = text.as_ref();
+        let context = context_of(subject);
         self.db.write(|tx| {
             let mode = effective_mode(tx, subject)?;
             if mode.read_only() {
@@ -80,11 +84,10 @@ impl Registry {
             if let Some(id) = request.id.filter(|id| *id >= 0 && !import) {
                 return Err(ApiError::not_permitted(format!("Overwrite new schema with id {id} is not permitted.")));
             }
-            let references = resolve_references(tx, request)?;
-            let identity = schema::identity(schema_type, text, &references)
+            let references = resolve_references(tx, &context, request)?;
+            let identity = schema::identity(schema_type, text, &references.targets)
                 .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {subject}:{e}")))?;
-            let existing_id: Option<i64> =
-                tx.query_row("SELECT id FROM schemas WHERE identity = ?1", [&identity], |r| r.get(0)).optional()?;
+            let existing_id = id_of_identity(tx, &context, &identity)?;
             let rows = version_rows(tx, subject)?;
             if let Some(id) = existing_id
                 && rows.iter().any(|r| r.schema_id == id && !r.deleted)
@@ -92,7 +95,7 @@ impl Registry {
             {
                 return Ok(id);
             }
-            let dependencies = dependencies(tx, &references)?;
+            let dependencies = dependencies(tx, &references.targets)?;
             let parsed = schema::parse(subject, schema_type, text, &dependencies)
                 .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {e}")))?;
             if !import {
@@ -109,7 +112,7 @@ impl Registry {
                     )));
                 }
                 (Some(existing), _) => existing,
-                (None, wanted) => insert_schema(tx, wanted, schema_type, text, &references, &identity)?,
+                (None, wanted) => insert_schema(tx, &context, wanted, schema_type, text, &references, &identity)?,
             };
             let version = match request.version.filter(|_| import) {
                 Some(wanted) => {
@@ -129,34 +132,34 @@ impl Registry {
                 None => rows.last().map_or(1, |r| r.version + 1),
             };
             tx.execute(
-                "INSERT INTO versions (subject, version, schema_id, deleted) VALUES (?1, ?2, ?3, 0)",
-                params![subject, version, id],
+                "INSERT INTO versions (subject, version, context, schema_id, deleted) VALUES (?1, ?2, ?3, ?4, 0)",
+                params![subject, version, context, id],
             )?;
             Ok(id)
         })
     }
 
-    /// `POST /subjects/{s}`: the version of the subject holding this schema.
+    /// `POST /subjects/{s}`: the version of the subject holding this schema. A
+    /// default-context subject that does not hold it is looked for under the same name in each
+    /// other context, as Confluent does (schemas that do not parse there are passed over).
     pub fn lookup(&self, subject: &str, request: &SchemaRequest, deleted: bool) -> Result<SubjectVersion, ApiError> {
         let (schema_type, text) = schema_of(request)?;
         let text = text.as_ref();
+        let filter = if deleted { Filter::All } else { Filter::Live };
         self.db.read(|tx| {
-            let filter = if deleted { Filter::All } else { Filter::Live };
-            let rows: Vec<VersionRow> =
-                version_rows(tx, subject)?.into_iter().filter(|r| filter.admits(r.deleted)).collect();
-            if rows.is_empty() {
-                return Err(ApiError::subject_not_found(subject));
+            if let Some(found) = lookup_in(tx, subject, schema_type, text, request, filter)? {
+                return Ok(found);
             }
-            let references = resolve_references(tx, request)?;
-            let identity = schema::identity(schema_type, text, &references)
-                .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {subject}:{e}")))?;
-            let id: Option<i64> =
-                tx.query_row("SELECT id FROM schemas WHERE identity = ?1", [&identity], |r| r.get(0)).optional()?;
-            let row = id
-                .and_then(|id| rows.iter().rev().find(|r| r.schema_id == id))
-                .ok_or_else(ApiError::schema_not_found)?;
-            let schema = load_schema(tx, row.schema_id)?.ok_or_else(ApiError::schema_not_found)?;
-            Ok(SubjectVersion { subject: subject.to_string(), version: row.version, id: row.schema_id, schema })
+            for candidate in same_name_in_other_contexts(tx, subject)? {
+                match lookup_in(tx, &candidate, schema_type, text, request, filter) {
+                    Ok(Some(found)) => return Ok(found),
+                    Ok(None) => {}
+                    Err(e) if e.code == 42201 => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let any = version_rows(tx, subject)?.iter().any(|r| filter.admits(r.deleted));
+            Err(if any { ApiError::schema_not_found() } else { ApiError::subject_not_found(subject) })
         })
     }
 
@@ -224,115 +227,6 @@ impl Registry {
             Ok(row.version)
         })
     }
-
-    // ----- schemas by id -----
-
-    /// `GET /schemas/ids/{id}`: a schema some subject version (live or soft-deleted) uses.
-    pub fn schema_by_id(&self, id: i64) -> Result<StoredSchema, ApiError> {
-        self.db.read(|tx| {
-            let used: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM versions WHERE schema_id = ?1)", [id], |r| r.get(0))?;
-            let schema = if used { load_schema(tx, id)? } else { None };
-            schema.ok_or_else(|| ApiError::schema_id_not_found(&id.to_string()))
-        })
-    }
-
-    /// `schema` as `?format=` asks: `serialized` turns a Protobuf schema into the base64 of its
-    /// `FileDescriptorProto`, as Confluent's Protobuf deserializers read it; any other format
-    /// (or schema type) leaves it as stored.
-    pub fn in_format(&self, mut schema: StoredSchema, format: &str) -> Result<StoredSchema, ApiError> {
-        if format != "serialized" || schema.schema_type != schema::SchemaType::Protobuf {
-            return Ok(schema);
-        }
-        let dependencies = self.db.read(|tx| dependencies(tx, &schema.references))?;
-        schema.text = schema::serialized_descriptor(&schema.text, &dependencies)
-            .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {e}")))?;
-        Ok(schema)
-    }
-
-    /// `GET /schemas/ids/{id}/versions`: the (subject, version) pairs using the schema.
-    pub fn versions_of_id(&self, id: i64, filter: Filter) -> Result<Vec<(String, i64)>, ApiError> {
-        self.db.read(|tx| {
-            let mut stmt = tx.prepare(
-                "SELECT subject, version, deleted FROM versions WHERE schema_id = ?1 ORDER BY subject, version",
-            )?;
-            let rows =
-                stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?)))?;
-            let mut any = false;
-            let mut out = Vec::new();
-            for row in rows {
-                let (subject, version, deleted) = row?;
-                any = true;
-                if filter.admits(deleted) {
-                    out.push((subject, version));
-                }
-            }
-            if !any {
-                return Err(ApiError::schema_id_not_found(&id.to_string()));
-            }
-            Ok(out)
-        })
-    }
-
-    /// `GET /schemas`: the live versions (or only the latest of each subject).
-    pub fn all_versions(
-        &self,
-        prefix: &str,
-        latest_only: bool,
-        filter: Filter,
-    ) -> Result<Vec<SubjectVersion>, ApiError> {
-        self.db.read(|tx| {
-            let mut stmt =
-                tx.prepare("SELECT subject, version, schema_id, deleted FROM versions ORDER BY subject, version")?;
-            let rows = stmt.query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, bool>(3)?))
-            })?;
-            let mut out: Vec<SubjectVersion> = Vec::new();
-            for row in rows {
-                let (subject, version, id, deleted) = row?;
-                if !subject.starts_with(prefix) || !filter.admits(deleted) {
-                    continue;
-                }
-                let Some(schema) = load_schema(tx, id)? else { continue };
-                if latest_only && out.last().is_some_and(|last| last.subject == subject) {
-                    out.pop();
-                }
-                out.push(SubjectVersion { subject, version, id, schema });
-            }
-            Ok(out)
-        })
-    }
-
-    // ----- compatibility -----
-
-    /// `POST /compatibility/subjects/{s}/versions[/{v}]`: the incompatibilities of `request`
-    /// against one version (`Some`) or against the versions the subject's level checks.
-    /// An unparsable schema is `Err` (the caller turns it into a message when verbose).
-    pub fn test_compatibility(
-        &self,
-        subject: &str,
-        spec: Option<VersionSpec>,
-        request: &SchemaRequest,
-    ) -> Result<Vec<String>, ApiError> {
-        let (schema_type, text) = schema_of(request)?;
-        let text = text.as_ref();
-        self.db.read(|tx| {
-            let rows: Vec<VersionRow> = version_rows(tx, subject)?.into_iter().filter(|r| !r.deleted).collect();
-            let against: Vec<VersionRow> = match spec {
-                None => rows,
-                Some(VersionSpec::Latest) => rows.into_iter().last().into_iter().collect(),
-                Some(VersionSpec::Number(n)) => {
-                    vec![rows.into_iter().find(|r| r.version == n).ok_or_else(|| ApiError::version_not_found(n))?]
-                }
-            };
-            let references = resolve_references(tx, request)?;
-            let dependencies = dependencies(tx, &references)?;
-            let parsed = schema::parse(subject, schema_type, text, &dependencies)
-                .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {e}")))?;
-            let level = effective_level(tx, subject)?;
-            check_against_versions(tx, subject, level, &parsed, &against)
-        })
-    }
 }
 
 /// The versions of a subject a deletion may act on: the subject must exist and be writable.
@@ -343,4 +237,72 @@ fn deletable_rows(tx: &Transaction<'_>, subject: &str) -> Result<Vec<VersionRow>
         return Err(ApiError::subject_not_found(subject));
     }
     Ok(rows)
+}
+
+/// The schema id `identity` has in `context`, if any.
+fn id_of_identity(tx: &Transaction<'_>, context: &str, identity: &str) -> Result<Option<i64>, ApiError> {
+    Ok(tx
+        .query_row("SELECT id FROM schemas WHERE context = ?1 AND identity = ?2", params![context, identity], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// The version of `subject` holding the schema, if the subject has versions `filter` admits.
+fn lookup_in(
+    tx: &Transaction<'_>,
+    subject: &str,
+    schema_type: SchemaType,
+    text: &str,
+    request: &SchemaRequest,
+    filter: Filter,
+) -> Result<Option<SubjectVersion>, ApiError> {
+    let rows: Vec<VersionRow> = version_rows(tx, subject)?.into_iter().filter(|r| filter.admits(r.deleted)).collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let context = context_of(subject);
+    let references = resolve_references(tx, &context, request)?;
+    let identity = schema::identity(schema_type, text, &references.targets)
+        .map_err(|e| ApiError::invalid_schema(format!("Invalid schema: {subject}:{e}")))?;
+    let Some(id) = id_of_identity(tx, &context, &identity)? else { return Ok(None) };
+    let Some(row) = rows.iter().rev().find(|r| r.schema_id == id) else { return Ok(None) };
+    let schema = load_version_schema(tx, subject, row)?;
+    Ok(Some(SubjectVersion { subject: subject.to_string(), version: row.version, id: row.schema_id, schema }))
+}
+
+/// For a default-context subject, the same name qualified with each other context (in name
+/// order): where Confluent looks next when a plain name finds nothing.
+fn same_name_in_other_contexts(tx: &Transaction<'_>, subject: &str) -> Result<Vec<String>, ApiError> {
+    let q = QualifiedSubject::parse(subject);
+    if !q.is_default_context() || q.name.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(named_contexts(tx)?
+        .into_iter()
+        .map(|context| QualifiedSubject { context, name: q.name.clone() }.qualified())
+        .collect())
+}
+
+/// [`find_version`], then the same name in the other contexts for a default-context subject;
+/// when none has it, the error is the one about `subject` itself.
+fn find_version_in_contexts(
+    tx: &Transaction<'_>,
+    subject: &str,
+    spec: VersionSpec,
+    filter: Filter,
+) -> Result<SubjectVersion, ApiError> {
+    let error = match find_version(tx, subject, spec, filter) {
+        Ok(found) => return Ok(found),
+        Err(e) if matches!(e.code, 40401 | 40402) => e,
+        Err(e) => return Err(e),
+    };
+    for candidate in same_name_in_other_contexts(tx, subject)? {
+        match find_version(tx, &candidate, spec, filter) {
+            Ok(found) => return Ok(found),
+            Err(e) if matches!(e.code, 40401 | 40402) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(error)
 }
