@@ -197,21 +197,32 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
     let mut findings = Vec::new();
     let mut files = 0;
     let registry = matches!(baseline, Baseline::Registry(..));
+    // Against a registry, the Protobuf file-level rules compare the work tree with the files the
+    // registry holds: each subject's latest version and its references, laid out as `registry
+    // pull` writes them. OpenAPI documents have no place in a schema registry.
+    let pulled = match baseline {
+        Baseline::Registry(client, _) if config.protobuf.is_some() => {
+            let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the registry baseline: {e}"))?;
+            crate::registry_cmd::pull(config, client, dir.path(), &mut std::io::sink())?;
+            Some(dir)
+        }
+        _ => None,
+    };
+    let file_baseline = pulled.as_ref().map(|d| Baseline::Dir(d.path().to_path_buf()));
     if registry {
-        let mut skipped: Vec<&str> = config.openapi.iter().map(|o| o.path.as_str()).collect();
-        skipped.extend(config.protobuf.as_ref().map(|pb| pb.path.as_str()));
-        for path in skipped {
+        for spec in &config.openapi {
             findings.push(finding(
                 "BASELINE_SKIPPED",
                 Level::Info,
-                path,
-                "not checked against the registry, which holds subjects, not files: use git:<rev> or a folder \
-                 for the file-level rules"
+                &spec.path,
+                "not checked against the registry, which holds subjects, not OpenAPI documents: use git:<rev> \
+                 or a folder as the baseline for it"
                     .into(),
             ));
         }
     }
-    if let Some(pb) = config.protobuf.as_ref().filter(|_| !registry) {
+    if let Some(pb) = &config.protobuf {
+        let baseline = file_baseline.as_ref().unwrap_or(baseline);
         let load = |spec: &InputSpec| -> Result<schemagate_protobuf::Module, GateError> {
             let set = schemagate_core::SourceSet::load(
                 spec,
