@@ -134,7 +134,7 @@ pub fn run(
         verify_only,
         consume_timeout: Duration::from_secs(args.timeout.max(1)),
     };
-    let prepared = schemagate_contract::runner::prepare(&contracts, &options).map_err(|e| e.to_string())?;
+    let prepared = schemagate_contract::runner::prepare(&contracts, &options, &client).map_err(|e| e.to_string())?;
     let run_id = format!(
         "{}-{}",
         std::process::id(),

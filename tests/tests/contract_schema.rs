@@ -51,6 +51,15 @@ fn repository_contracts_validate() {
         }
     }
     schema_accepts(VALID).unwrap();
+    // Avro and JSON Schema values may name their references' folder and registry subjects.
+    let avro = VALID
+        .replace("  type: PROTOBUF\n", "  type: AVRO\n")
+        .replace("  file: schemas/proto/acme/orders/v1/order_events.proto\n", "  file: schemas/avro/order.avsc\n  root: schemas/avro\n")
+        .replace(
+            "  message: acme.orders.v1.OrderPlaced\n",
+            "  references: [{name: acme.Money, subject: acme-money, version: 2}, {name: acme.Address, subject: acme-address}]\n",
+        );
+    schema_accepts(&avro).unwrap();
 }
 
 #[test]
@@ -63,6 +72,13 @@ fn contracts_breaking_the_format_are_rejected() {
         (
             "revision and registry version",
             VALID.replace("{registry_version: 1}", "{registry_version: 1, revision: HEAD}"),
+        ),
+        (
+            "registry references on a Protobuf value",
+            VALID.replace(
+                "  message: acme.orders.v1.OrderPlaced\n",
+                "  message: acme.orders.v1.OrderPlaced\n  references: [{name: acme.Money, subject: acme.Money}]\n",
+            ),
         ),
     ];
     for (what, yaml) in cases {

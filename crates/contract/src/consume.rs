@@ -212,13 +212,14 @@ fn decode_with(
         (Loaded::Avro(r), Loaded::Avro(w)) => {
             let mut input = framed.payload;
             let value = apache_avro::reader::datum::GenericDatumReader::builder(&w.schema)
-                .reader_schema(&r.schema)
-                .build()
+                .writer_schemata(w.schemata())
+                .and_then(|b| b.reader_schema(&r.schema).reader_schemata(r.schemata()))
+                .and_then(|b| b.build())
                 .and_then(|reader| reader.read_value(&mut input))
                 .map_err(|e| {
                     format!("does not decode with {} (written with schema id {}): {e}", r.origin, framed.schema_id)
                 })?;
-            Ok(Decoded::Avro(value, expect::AvroNames::of(&r.schema)))
+            Ok(Decoded::Avro(value, expect::AvroNames::of(&r.schemata())))
         }
         (Loaded::Json(r), Loaded::Json(_)) => {
             let value: serde_json::Value =

@@ -375,9 +375,12 @@ fn json_walk(value: Option<&serde_json::Value>, steps: &[Step], prefix: String, 
 pub struct AvroNames(std::collections::HashMap<String, AvroType>);
 
 impl AvroNames {
-    pub fn of(schema: &AvroType) -> AvroNames {
+    /// The named types of a schema and of the schemas it references.
+    pub fn of(schemata: &[&AvroType]) -> AvroNames {
         let mut names = std::collections::HashMap::new();
-        collect_names(schema, &mut names);
+        for schema in schemata {
+            collect_names(schema, &mut names);
+        }
         AvroNames(names)
     }
 

@@ -10,6 +10,7 @@ pub mod expect;
 pub mod kafka;
 pub mod model;
 mod produce;
+pub mod refs;
 pub mod report;
 pub mod runner;
 pub mod schema;

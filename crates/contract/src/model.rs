@@ -71,6 +71,22 @@ pub struct SchemaRef {
     pub subject: Option<String>,
     #[serde(default)]
     pub compatibility: Option<String>,
+    /// AVRO and JSON: registry subjects whose types or documents the schema uses.
+    #[serde(default)]
+    pub references: Vec<DeclaredReference>,
+}
+
+/// A schema reference to a version of a subject the registry already holds, as Confluent's
+/// `references` are written: Avro names it by the full name of the type it defines, JSON
+/// Schema by the `$ref` that points to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredReference {
+    pub name: String,
+    pub subject: String,
+    /// Default: the latest version.
+    #[serde(default)]
+    pub version: Option<RegistryVersion>,
 }
 
 /// A consuming service and what it relies on.
@@ -100,6 +116,9 @@ pub struct ConsumerSchema {
     pub message: Option<String>,
     #[serde(default)]
     pub root: Option<String>,
+    /// With `file` (or `revision`): the registry references of the consumer's schema.
+    #[serde(default)]
+    pub references: Option<Vec<DeclaredReference>>,
 }
 
 /// A version of the subject in the registry.
@@ -250,6 +269,12 @@ fn validate(c: &Contract) -> Result<(), ContractError> {
         {
             return Err(c.error_at(level, format!("unknown compatibility level {level}")));
         }
+        if !r.references.is_empty() && !matches!(r.schema_type, SchemaType::Avro | SchemaType::Json) {
+            return Err(c.error_at(
+                "references",
+                format!("{what}.references are for AVRO and JSON schemas (Protobuf imports are read from `root`)"),
+            ));
+        }
     }
     if c.consumers.is_empty() {
         return Err(c.error_at("consumers", "a contract needs at least one consumer"));
@@ -275,6 +300,15 @@ fn validate(c: &Contract) -> Result<(), ContractError> {
             return Err(
                 c.error_at(&consumer.name, "a consumer schema takes `revision` or `registry_version`, not both")
             );
+        }
+        if let Some(s) = &consumer.schema
+            && s.references.is_some()
+            && (s.registry_version.is_some() || (s.file.is_none() && s.revision.is_none()))
+        {
+            return Err(c.error_at(
+                &consumer.name,
+                "a consumer schema's `references` go with its `file` or `revision` (a registry version has its own)",
+            ));
         }
         for f in &consumer.fields {
             crate::expect::parse_path(&f.path)

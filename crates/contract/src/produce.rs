@@ -19,8 +19,8 @@ use crate::runner::{Failure, Sent, push};
 use crate::schema::Loaded;
 use crate::wire;
 
-/// Registers a schema; a refusal (incompatible, invalid) fails the contract, an unreachable or
-/// failing registry stops the run.
+/// Registers a schema (and, first, the schemas it references); a refusal (incompatible,
+/// invalid) fails the contract, an unreachable or failing registry stops the run.
 pub(crate) fn register(
     registry: &Client,
     subject: &str,
@@ -28,8 +28,10 @@ pub(crate) fn register(
 ) -> Result<Result<i64, String>, ContractError> {
     let registered = match schema {
         Loaded::Protobuf(p) => register_with_references(registry, subject, &p.text, "PROTOBUF", &p.imports),
-        Loaded::Avro(a) => registry.register(subject, &Schema::avro(a.text.clone())),
-        Loaded::Json(j) => registry.register(subject, &Schema::json(j.text.clone())),
+        Loaded::Avro(a) if a.references.is_empty() => registry.register(subject, &Schema::avro(a.text.clone())),
+        Loaded::Json(j) if j.references.is_empty() => registry.register(subject, &Schema::json(j.text.clone())),
+        Loaded::Avro(a) => crate::refs::register(registry, subject, "AVRO", &a.text, &a.references),
+        Loaded::Json(j) => crate::refs::register(registry, subject, "JSON", &j.text, &j.references),
     };
     match registered {
         Ok(id) => Ok(Ok(id)),

@@ -15,8 +15,9 @@ use serde::Serialize;
 use crate::consume::{Check, WriterCache, consume};
 use crate::error::ContractError;
 use crate::kafka::{Clients, Cluster};
-use crate::model::{Consumer, Contract, RegistryVersion, SchemaRef, SchemaType};
+use crate::model::{Consumer, Contract, DeclaredReference, RegistryVersion, SchemaRef, SchemaType};
 use crate::produce::{Deliveries, InFlight, encode_examples, register, send, watermarks};
+use crate::refs::{self, RefGraph, RegistryWalk};
 use crate::schema::{self, Loaded, Source};
 
 /// What to run.
@@ -159,10 +160,17 @@ pub struct Prepared {
     consumers: Vec<Option<Loaded>>,
 }
 
-/// Loads every contract's producer (and key) schema; errors name the contract file and line.
-pub fn prepare(contracts: &[Contract], options: &RunOptions) -> Result<Vec<Prepared>, ContractError> {
+/// Loads every contract's producer (and key) schema, and each consumer's own from the project,
+/// with their references (declared ones fetched from `registry`); errors name the contract
+/// file and line.
+pub fn prepare(
+    contracts: &[Contract],
+    options: &RunOptions,
+    registry: &Client,
+) -> Result<Vec<Prepared>, ContractError> {
     let load = |contract: &Contract, r: &SchemaRef| {
-        schema::load(&options.project, &source_of(r)).map_err(|e| {
+        let declared = declared_references(contract, &r.references, registry)?;
+        schema::load_with(&options.project, &source_of(r), declared).map_err(|e| {
             let needle = match &r.message {
                 Some(m) if e.contains("no message") || e.contains("record is") => m.as_str(),
                 _ => r.file.as_deref().unwrap_or("value"),
@@ -182,7 +190,8 @@ pub fn prepare(contracts: &[Contract], options: &RunOptions) -> Result<Vec<Prepa
                 .consumers
                 .iter()
                 .map(|consumer| {
-                    local_consumer_schema(contract, consumer, options).map_err(|e| {
+                    let declared = declared_references(contract, consumer_references(contract, consumer), registry)?;
+                    local_consumer_schema(contract, consumer, options, declared).map_err(|e| {
                         let spec = consumer.schema.as_ref();
                         let needle = spec
                             .and_then(|s| s.file.as_deref().or(s.revision.as_deref()))
@@ -449,6 +458,7 @@ fn local_consumer_schema(
     contract: &Contract,
     consumer: &Consumer,
     options: &RunOptions,
+    declared: RefGraph,
 ) -> Result<Option<Loaded>, String> {
     let Some(spec) = &consumer.schema else { return Ok(None) };
     if spec.registry_version.is_some() {
@@ -459,7 +469,8 @@ fn local_consumer_schema(
         // Only another message of the producer's file.
         return match spec.message.as_deref() {
             Some(m) if Some(m) != contract.value.message.as_deref() => {
-                schema::load(&options.project, &Source { message: Some(m), ..source_of(&contract.value) }).map(Some)
+                let source = Source { message: Some(m), ..source_of(&contract.value) };
+                schema::load_with(&options.project, &source, declared).map(Some)
             }
             _ => Ok(None),
         };
@@ -472,7 +483,40 @@ fn local_consumer_schema(
         root,
         revision: spec.revision.as_deref(),
     };
-    schema::load(&options.project, &source).map(Some)
+    schema::load_with(&options.project, &source, declared).map(Some)
+}
+
+/// The registry references a consumer's own schema declares: its `references`, else (the
+/// producer's file at another revision, or another record of it) the producer's.
+fn consumer_references<'a>(contract: &'a Contract, consumer: &'a Consumer) -> &'a [DeclaredReference] {
+    match &consumer.schema {
+        Some(s) if s.references.is_some() => s.references.as_deref().unwrap_or_default(),
+        Some(s) if s.file.is_some() => &[],
+        _ => &contract.value.references,
+    }
+}
+
+/// The versions (and their references) of the registry subjects a contract declares a schema
+/// references; a missing one is the contract's error, at its `subject`.
+fn declared_references(
+    contract: &Contract,
+    declared: &[DeclaredReference],
+    registry: &Client,
+) -> Result<RefGraph, ContractError> {
+    let mut walk = RegistryWalk::new(registry);
+    for r in declared {
+        let version = match r.version {
+            Some(RegistryVersion::Number(n)) => Some(n),
+            Some(RegistryVersion::Latest) | None => None,
+        };
+        let at = |e: String| {
+            let needle = format!("subject: {}", r.subject);
+            contract.error_at(if contract.text.contains(&needle) { &needle } else { &r.subject }, e)
+        };
+        let reference = refs::declared(registry, &r.name, &r.subject, version).map_err(at)?;
+        walk.add_main(&reference).map_err(at)?;
+    }
+    Ok(walk.finish())
 }
 
 /// A consumer's schema held by the registry (`registry_version`), if it reads with one.

@@ -1,6 +1,8 @@
 //! The schemas of a contract, loaded from a file, a git revision of a file, or the registry,
 //! and made usable for encoding and decoding: Protobuf through a prost-reflect descriptor pool
-//! built from schemagate's own parser, Avro through apache-avro.
+//! built from schemagate's own parser, Avro through apache-avro, JSON Schema through jsonschema.
+//! Avro and JSON Schema references (other files of the project, or registry subjects) are
+//! resolved by [`crate::refs`].
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,8 @@ use schemagate_protobuf::compat::{CompatSchema, ProtobufEngine};
 use schemagate_registry::client::{Client, SubjectVersion, fetch_references, import_closure, import_closure_with};
 
 use crate::model::SchemaType;
+use crate::refs::files::{Files, git_path};
+use crate::refs::{self, RefGraph, RegistryWalk};
 
 /// A schema ready to write or read messages with.
 pub enum Loaded {
@@ -18,12 +22,15 @@ pub enum Loaded {
     Json(JsonSchema),
 }
 
-/// A JSON Schema, compiled for validation (no remote or file `$ref`s are fetched).
+/// A JSON Schema, compiled for validation with the documents it references (nothing is
+/// fetched while validating).
 pub struct JsonSchema {
     pub origin: String,
     pub text: String,
     pub validator: jsonschema::Validator,
     pub compat: schemagate_jsonschema::Schema,
+    /// The documents its `$ref`s name, registered before it.
+    pub references: RefGraph,
 }
 
 /// A Protobuf message type with the files that define it.
@@ -67,7 +74,20 @@ pub struct AvroSchema {
     pub origin: String,
     pub text: String,
     pub schema: apache_avro::Schema,
+    /// The referenced schemas, parsed with it: they define the named types `schema` uses by
+    /// name only.
+    pub named: Vec<apache_avro::Schema>,
     pub compat: schemagate_avro::AvroSchema,
+    /// Where the referenced schemas come from, registered before it.
+    pub references: RefGraph,
+}
+
+impl AvroSchema {
+    /// The schemas it references, then the schema, as apache-avro resolves names with: it
+    /// needs each named type defined before a use by name only.
+    pub fn schemata(&self) -> Vec<&apache_avro::Schema> {
+        self.named.iter().chain(std::iter::once(&self.schema)).collect()
+    }
 }
 
 impl Loaded {
@@ -113,6 +133,8 @@ pub struct Source<'a> {
     pub schema_type: SchemaType,
     pub file: &'a str,
     pub message: Option<&'a str>,
+    /// Protobuf: the import root. Avro and JSON Schema: the folder whose files references are
+    /// looked up in (default: the file's folder).
     pub root: Option<&'a str>,
     /// A git revision to read the file (and its imports) at.
     pub revision: Option<&'a str>,
@@ -120,6 +142,12 @@ pub struct Source<'a> {
 
 /// Loads a schema from the work tree or a git revision.
 pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
+    load_with(project, source, RefGraph::default())
+}
+
+/// Loads a schema with `declared`, the registry references its contract declares (Avro and
+/// JSON Schema); the types or documents it uses beyond those are looked up in its folder.
+pub fn load_with(project: &Path, source: &Source<'_>, declared: RefGraph) -> Result<Loaded, String> {
     let path = project.join(source.file);
     let origin = match source.revision {
         Some(rev) => format!("git:{rev}:{}", source.file),
@@ -157,8 +185,21 @@ pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
             let message = source.message.ok_or_else(|| format!("{origin}: a Protobuf schema needs a message name"))?;
             protobuf(origin, main_path, text, imports, Some(message))
         }
-        SchemaType::Avro => avro(origin, text, source.message),
-        SchemaType::Json => json(origin, text),
+        SchemaType::Avro | SchemaType::Json => {
+            let files = Files { project, revision: source.revision };
+            let file = Path::new(source.file);
+            let folder = match source.root {
+                Some(r) => PathBuf::from(r),
+                None => file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            };
+            if source.schema_type == SchemaType::Avro {
+                let graph = refs::avro::closure(files, file, &text, &folder, declared)?.ordered()?;
+                avro(origin, text, source.message, graph)
+            } else {
+                let graph = refs::json::closure(files, file, &text, &folder, declared)?.ordered()?;
+                json(origin, text, graph)
+            }
+        }
         SchemaType::String => Err(format!("{origin}: a STRING key or value has no schema")),
     }
 }
@@ -166,18 +207,24 @@ pub fn load(project: &Path, source: &Source<'_>) -> Result<Loaded, String> {
 /// Loads the schema a subject version holds, with its references, from the registry.
 pub fn from_registry(client: &Client, found: &SubjectVersion, message: Option<&str>) -> Result<Loaded, String> {
     let origin = format!("registry subject {} version {}", found.subject, found.version);
-    let refs = fetch_references(client, found.references.iter().cloned())
-        .map_err(|e| format!("{origin}: cannot fetch its references: {e}"))?;
-    let deps: Vec<(String, String)> = refs.into_iter().map(|(name, v)| (name, v.schema)).collect();
-    match found.schema_type.to_ascii_uppercase().as_str() {
-        "PROTOBUF" => {
-            let main_path = format!("{}.proto", found.subject.trim_end_matches(".proto"));
-            protobuf(origin, main_path, found.schema.clone(), deps, message)
-        }
-        "AVRO" if deps.is_empty() => avro(origin, found.schema.clone(), message),
-        "AVRO" => Err(format!("{origin}: Avro schemas with references are not supported by contract tests yet")),
-        "JSON" if deps.is_empty() => json(origin, found.schema.clone()),
-        "JSON" => Err(format!("{origin}: JSON Schemas with references are not supported by contract tests yet")),
+    let schema_type = found.schema_type.to_ascii_uppercase();
+    if schema_type == "PROTOBUF" {
+        let refs = fetch_references(client, found.references.iter().cloned())
+            .map_err(|e| format!("{origin}: cannot fetch its references: {e}"))?;
+        let deps: Vec<(String, String)> = refs.into_iter().map(|(name, v)| (name, v.schema)).collect();
+        let main_path = format!("{}.proto", found.subject.trim_end_matches(".proto"));
+        return protobuf(origin, main_path, found.schema.clone(), deps, message);
+    }
+    // Avro and JSON Schema resolve references by name, relative to the schema that names
+    // them (JSON Schema): keep who references what.
+    let mut walk = RegistryWalk::new(client);
+    for reference in &found.references {
+        walk.add_main(reference).map_err(|e| format!("{origin}: cannot fetch its references: {e}"))?;
+    }
+    let graph = walk.finish().ordered().map_err(|e| format!("{origin}: {e}"))?;
+    match schema_type.as_str() {
+        "AVRO" => avro(origin, found.schema.clone(), message, graph),
+        "JSON" => json(origin, found.schema.clone(), graph),
         other => Err(format!("{origin}: {other} schemas are not supported by contract tests yet")),
     }
 }
@@ -209,13 +256,6 @@ fn proto_root(file: &Path) -> PathBuf {
         dir = d.parent().filter(|p| !p.as_os_str().is_empty());
     }
     folder
-}
-
-/// A path as git's `rev:path` syntax reads it relative to the working directory.
-fn git_path(p: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let rel = p.strip_prefix(&cwd).unwrap_or(p);
-    format!("./{}", rel.to_string_lossy().trim_start_matches("./"))
 }
 
 fn protobuf(
@@ -290,18 +330,22 @@ pub fn message_at(file: &prost_reflect::FileDescriptor, indexes: &[i32]) -> Opti
     Some(current)
 }
 
-fn json(origin: String, text: String) -> Result<Loaded, String> {
-    let compat = schemagate_jsonschema::parse(&origin, &text, &[]).map_err(|e| e.to_string())?;
+fn json(origin: String, text: String, references: RefGraph) -> Result<Loaded, String> {
+    // The compatibility parser reports syntax errors with their positions: it goes first.
+    let names = serde_json::from_str(&text).map(|v| refs::json::compat_names(&v, &references)).unwrap_or_default();
+    let compat = schemagate_jsonschema::parse(&origin, &text, &names).map_err(|e| e.to_string())?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{origin}:{}:{}: {e}", e.line(), e.column()))?;
-    let validator =
-        jsonschema::validator_for(&value).map_err(|e| format!("{origin}: not a usable JSON Schema: {e}"))?;
-    Ok(Loaded::Json(JsonSchema { origin, text, validator, compat }))
+    let validator = refs::json::validator(&origin, &value, &references)?;
+    Ok(Loaded::Json(JsonSchema { origin, text, validator, compat, references }))
 }
 
-fn avro(origin: String, text: String, record: Option<&str>) -> Result<Loaded, String> {
-    let compat = schemagate_avro::parse(&origin, &text, &[]).map_err(|e| e.to_string())?;
-    let schema = apache_avro::Schema::parse_str(&text).map_err(|e| format!("{origin}: {e}"))?;
+fn avro(origin: String, text: String, record: Option<&str>, references: RefGraph) -> Result<Loaded, String> {
+    let compat = schemagate_avro::parse(&origin, &text, &references.named_texts()).map_err(|e| e.to_string())?;
+    // The compatibility parser above already ran apache-avro on the same texts, catching its
+    // panics; an input that got this far parses.
+    let (schema, named) =
+        apache_avro::Schema::parse_str_with_list(&text, references.texts()).map_err(|e| format!("{origin}: {e}"))?;
     if let Some(expected) = record {
         let name = match &schema {
             apache_avro::Schema::Record(r) => r.name.fullname(None),
@@ -311,5 +355,5 @@ fn avro(origin: String, text: String, record: Option<&str>) -> Result<Loaded, St
             return Err(format!("{origin}: the schema's record is {name:?}, not {expected}"));
         }
     }
-    Ok(Loaded::Avro(AvroSchema { origin, text, schema, compat }))
+    Ok(Loaded::Avro(AvroSchema { origin, text, schema, named, compat, references }))
 }

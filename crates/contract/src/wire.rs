@@ -58,9 +58,12 @@ fn encode_protobuf(p: &ProtoSchema, value: &serde_json::Value) -> Result<Vec<u8>
 
 fn encode_avro(a: &AvroSchema, value: &serde_json::Value) -> Result<Vec<u8>, String> {
     let raw = apache_avro::types::Value::try_from(value.clone()).map_err(|e| format!("not an Avro value: {e}"))?;
-    let resolved = raw.resolve(&a.schema).map_err(|e| format!("does not match the Avro schema: {e}"))?;
+    // The referenced schemas define the named types the schema uses by name only.
+    let resolved =
+        raw.resolve_schemata(&a.schema, a.schemata()).map_err(|e| format!("does not match the Avro schema: {e}"))?;
     let writer = apache_avro::writer::datum::GenericDatumWriter::builder(&a.schema)
-        .build()
+        .schemata(a.schemata())
+        .and_then(|builder| builder.build())
         .map_err(|e| format!("cannot be written as Avro: {e}"))?;
     writer.write_value_to_vec(resolved).map_err(|e| format!("cannot be written as Avro: {e}"))
 }
