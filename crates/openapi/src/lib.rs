@@ -1,6 +1,7 @@
 //! OpenAPI support for schemagate: a loader that keeps source positions (YAML and JSON, 3.0 and
 //! 3.1 normalized into one model, `$ref` across files, cycles), and oasdiff-compatible checks.
 
+pub mod json;
 pub mod loader;
 pub mod model;
 pub mod yaml;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use crate::json;
 use crate::model::*;
 use crate::yaml::{self, Node, Pos, Value};
 
@@ -145,6 +146,23 @@ fn ext(node: &Node, key: &str) -> Option<String> {
     })
 }
 
+/// Parses a document as JSON or YAML. A `.json` file is strict JSON. Any other file that opens
+/// with `{` or `[` is tried as JSON first (saphyr refuses some valid JSON, such as the surrogate
+/// pairs of an emoji) and then as YAML, whose flow style is a superset of JSON, so a `{`-document
+/// that is YAML but not JSON still loads; its error is then the YAML one.
+fn parse_document(path: &str, text: &str) -> Result<Node, yaml::ParseError> {
+    if path.to_ascii_lowercase().ends_with(".json") {
+        return json::parse(text);
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    if body.starts_with(['{', '['])
+        && let Ok(root) = json::parse(text)
+    {
+        return Ok(root);
+    }
+    yaml::parse(text)
+}
+
 const ANNOTATIONS: [&str; 8] =
     ["title", "description", "example", "examples", "$comment", "externalDocs", "deprecated", "xml"];
 
@@ -174,7 +192,7 @@ impl<'f> Builder<'f> {
             let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
             LoadError { path: display.clone(), line, column, message: "file is not valid UTF-8".into() }
         })?;
-        let root = yaml::parse(text).map_err(|e| LoadError {
+        let root = parse_document(path, text).map_err(|e| LoadError {
             path: display.clone(),
             line: e.pos.line,
             column: e.pos.column,

@@ -98,16 +98,34 @@ impl Node {
 }
 
 /// A YAML or JSON syntax error.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{}: {message}", pos.line, pos.column)]
 pub struct ParseError {
     pub pos: Pos,
     pub message: String,
 }
 
-/// Upper bound on nodes, so alias expansion ("billion laughs") cannot exhaust memory.
-const MAX_NODES: usize = 5_000_000;
+/// Upper bound on nodes, so alias expansion ("billion laughs") cannot exhaust memory; the JSON
+/// parser applies it too, to bound the tree built from a large file.
+pub(crate) const MAX_NODES: usize = 5_000_000;
 /// Upper bound on nesting, so deep input cannot overflow the stack of later passes.
-const MAX_DEPTH: usize = 512;
+pub(crate) const MAX_DEPTH: usize = 512;
+/// Largest document text accepted by either parser (YAML or JSON). Specs are a few MB even for
+/// the largest public APIs; the bound keeps a runaway or hostile file from being parsed into a
+/// tree many times its size.
+pub const MAX_DOCUMENT_BYTES: usize = 256 * 1024 * 1024;
+
+/// Refuses a text of `len` bytes over [`MAX_DOCUMENT_BYTES`], before any parsing work is done.
+/// Takes the length (not the text) so the limit can be tested without allocating 256 MiB.
+pub(crate) fn check_size(len: usize) -> Result<(), ParseError> {
+    if len > MAX_DOCUMENT_BYTES {
+        return Err(ParseError {
+            pos: Pos { line: 1, column: 1 },
+            message: format!("document is {len} bytes, over the limit of {} MiB", MAX_DOCUMENT_BYTES / (1024 * 1024)),
+        });
+    }
+    Ok(())
+}
 
 fn scalar(text: &str, style: ScalarStyle) -> Value {
     if style != ScalarStyle::Plain {
@@ -149,7 +167,9 @@ enum Frame {
 }
 
 /// Parses the first document of a YAML (or JSON) text.
+/// A leading UTF-8 byte order mark is accepted (saphyr skips it without counting a column).
 pub fn parse(text: &str) -> Result<Node, ParseError> {
+    check_size(text.len())?;
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
     let mut count = 0usize;
@@ -288,6 +308,14 @@ mod tests {
         assert!(err.pos.line >= 1 && err.pos.column >= 1, "{err:?}");
         let dup = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(dup.pos, Pos { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn oversized_documents_are_refused_before_parsing() {
+        assert!(check_size(MAX_DOCUMENT_BYTES).is_ok());
+        let err = check_size(MAX_DOCUMENT_BYTES + 1).unwrap_err();
+        assert_eq!(err.pos, Pos { line: 1, column: 1 });
+        assert!(err.message.contains("over the limit of 256 MiB"), "{err}");
     }
 
     #[test]
