@@ -1,5 +1,7 @@
 //! Findings and reports, shared by every format and every renderer.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// How serious a finding is.
@@ -65,8 +67,14 @@ pub struct Finding {
     /// For a change inside a shared element (an OpenAPI component reached through `$ref`): every
     /// operation that reaches it, the first of which is `method`/`api_path`. The change is
     /// reported once, not once per use.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub uses: Vec<ApiUse>,
+    /// Shared by the findings of one component (a changed component may reach hundreds of
+    /// operations, for thousands of findings).
+    #[serde(skip_serializing_if = "no_uses")]
+    pub uses: Arc<[ApiUse]>,
+}
+
+fn no_uses(uses: &Arc<[ApiUse]>) -> bool {
+    uses.is_empty()
 }
 
 /// One operation that reaches a shared element, and how.
@@ -95,7 +103,7 @@ impl Finding {
             message: message.into(),
             method: None,
             api_path: None,
-            uses: Vec::new(),
+            uses: Arc::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use regex::Regex;
-use schemagate_core::{Finding, Level};
+use schemagate_core::{ApiUse, Finding, Level};
 
 /// Why a policy input was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,12 +134,15 @@ impl Policy {
                     let operation = f.method.as_deref().zip(f.api_path.as_deref());
                     return (!self.ignored(&f, operation)).then_some(f);
                 }
-                let mut uses = std::mem::take(&mut f.uses);
-                uses.retain(|u| self.path_selected(&u.api_path) && !self.ignored(&f, Some((&u.method, &u.api_path))));
-                let first = uses.first()?;
-                f.method = Some(first.method.clone());
-                f.api_path = Some(first.api_path.clone());
-                f.uses = uses;
+                let kept =
+                    |u: &ApiUse| self.path_selected(&u.api_path) && !self.ignored(&f, Some((&u.method, &u.api_path)));
+                if !f.uses.iter().all(kept) {
+                    let uses: Vec<ApiUse> = f.uses.iter().filter(|u| kept(u)).cloned().collect();
+                    let first = uses.first()?;
+                    f.method = Some(first.method.clone());
+                    f.api_path = Some(first.api_path.clone());
+                    f.uses = uses.into();
+                }
                 Some(f)
             })
             .collect()
@@ -148,11 +151,13 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
-    use schemagate_core::{ApiUse, Location};
+    use schemagate_core::Location;
 
     fn shared(rule: &str, uses: &[(&str, &str)]) -> Finding {
-        let uses: Vec<ApiUse> = uses
+        let uses: Arc<[ApiUse]> = uses
             .iter()
             .map(|(m, p)| ApiUse { method: m.to_string(), api_path: p.to_string(), via: "200 application/json".into() })
             .collect();

@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use schemagate_core::ApiUse;
 
@@ -132,10 +133,10 @@ impl Differ<'_> {
     /// its method and path), and merges findings that differ only in those operations (the same
     /// component compared in two environments that did not matter to the change).
     pub(super) fn resolve_uses(&mut self) {
-        let mut cache: HashMap<usize, Vec<ApiUse>> = HashMap::new();
+        let mut cache: HashMap<usize, Arc<[ApiUse]>> = HashMap::new();
         for (f, site) in self.findings.iter_mut().zip(&self.finding_site) {
             let Some(site) = *site else { continue };
-            let uses = cache.entry(site).or_insert_with(|| self.sites.uses(site));
+            let uses = cache.entry(site).or_insert_with(|| self.sites.uses(site).into());
             if let Some(first) = uses.first() {
                 f.method = Some(first.method.clone());
                 f.api_path = Some(first.api_path.clone());
@@ -159,13 +160,14 @@ impl Differ<'_> {
                     sites.push(site);
                 }
                 Some(&first) => {
-                    let target: &mut Vec<ApiUse> = &mut findings[first].uses;
-                    for u in f.uses {
+                    let mut target: Vec<ApiUse> = findings[first].uses.to_vec();
+                    for u in f.uses.iter() {
                         if !target.iter().any(|t| t.method == u.method && t.api_path == u.api_path) {
-                            target.push(u);
+                            target.push(u.clone());
                         }
                     }
                     target.sort_by(|a, b| (&a.api_path, &a.method).cmp(&(&b.api_path, &b.method)));
+                    findings[first].uses = target.into();
                 }
             }
         }
