@@ -145,8 +145,19 @@ fn ext(node: &Node, key: &str) -> Option<String> {
     })
 }
 
-const ANNOTATIONS: [&str; 8] =
-    ["title", "description", "example", "examples", "$comment", "externalDocs", "deprecated", "xml"];
+/// Keywords that describe a schema without constraining what it accepts (as oasdiff's validation
+/// equivalence reads them; `default` is one too, but the model keeps it).
+const ANNOTATIONS: [&str; 6] = ["title", "description", "example", "examples", "$comment", "externalDocs"];
+
+/// Keywords `build_schema` reads into the model (the rest go to `Schema::other_keywords`),
+/// separated by spaces.
+const MODELED: &str = "type nullable format enum const default properties required items prefixItems \
+    additionalProperties allOf anyOf oneOf not minimum maximum exclusiveMinimum \
+    exclusiveMaximum minLength maxLength minItems maxItems minProperties maxProperties \
+    pattern readOnly writeOnly deprecated discriminator contains minContains maxContains if \
+    then else dependentRequired dependentSchemas patternProperties propertyNames \
+    unevaluatedItems unevaluatedProperties contentMediaType contentEncoding contentSchema \
+    x-extensible-enum x-stability-level x-sunset $ref";
 
 impl<'f> Builder<'f> {
     fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
@@ -450,8 +461,16 @@ impl<'f> Builder<'f> {
         s.extensible_enum = canonical_list(node.get("x-extensible-enum"));
         s.stability = ext(node, "x-stability-level");
         s.sunset = ext(node, "x-sunset");
-        s.annotation_only =
-            node.entries().iter().all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        s.annotation_only = node.entries().iter().all(|(k, _)| {
+            ANNOTATIONS.contains(&k.as_str()) || matches!(k.as_str(), "deprecated" | "xml") || k.starts_with("x-")
+        });
+        s.other_keywords = node
+            .entries()
+            .iter()
+            .filter(|(k, _)| !MODELED.split_whitespace().any(|m| m == k) && !ANNOTATIONS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.canonical()))
+            .collect();
+        s.other_keywords.sort();
         Ok(s)
     }
 

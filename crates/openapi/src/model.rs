@@ -92,6 +92,11 @@ pub struct Schema {
     pub sunset: Option<String>,
     /// True when the schema has only annotations (title, description, examples, ...).
     pub annotation_only: bool,
+    /// The keywords the model does not read (`multipleOf`, `uniqueItems`, `xml`, extensions,
+    /// `$defs`, ...) with their canonical values, sorted; annotations (title, description,
+    /// examples, `$comment`, externalDocs) are left out. They are not compared one by one, but
+    /// two schemas that differ in them do not validate alike.
+    pub other_keywords: Vec<(String, String)>,
     /// For `oneOf`/`anyOf: [{type: "null"}, X]`: the branch X (a nullable X).
     pub null_wrap: Option<SchemaId>,
 }

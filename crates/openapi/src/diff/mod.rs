@@ -175,6 +175,8 @@ struct Differ<'a> {
     new_write_only: bool,
     /// Schema pairs compared (for the linear-growth tests and `--stats`).
     comparisons: usize,
+    /// Validation equivalence of (old, new) schema pairs already decided.
+    equivalent: std::collections::HashMap<(SchemaId, SchemaId), bool>,
 }
 
 fn num(v: f64) -> String {
@@ -314,6 +316,7 @@ pub fn diff_with_stats(old: &Spec, new: &Spec, options: &Options) -> (Vec<Findin
         visited: HashSet::new(),
         new_write_only: false,
         comparisons: 0,
+        equivalent: Default::default(),
     };
     d.run();
     let stats = Stats { comparisons: d.comparisons, shared_pairs: d.sites.unit_count() };

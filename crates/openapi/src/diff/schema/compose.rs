@@ -1,4 +1,5 @@
-//! allOf / anyOf / oneOf: subschemas matched by component name, then by position.
+//! allOf / anyOf / oneOf: subschemas matched by `$ref` target, then by what they accept, then by
+//! position.
 
 use crate::diff::{Differ, Scope, Side, Where};
 use crate::model::*;
@@ -84,9 +85,17 @@ impl<'a> Differ<'a> {
         a.types == b.types && names(a) == names(b) && a.required == b.required
     }
 
-    /// Pairs subschemas by component name, then by position among the unnamed ones.
+    /// Pairs subschemas by `$ref` target (as oasdiff pairs `$ref`s by their text), then inline
+    /// ones that validate alike, then the remaining inline ones by position. Returns the pairs,
+    /// the added and the removed ones.
+    ///
+    /// Of what is left, a removed and an added subschema on either side of the inline/`$ref`
+    /// boundary that validate alike are one subschema moved to (or from) a component, as
+    /// oasdiff's `reconcileInlineRefRefactors` has it: neither is reported, and since they
+    /// accept the same values there is nothing to compare. Two inline subschemas, or two
+    /// components, are not reconciled: a renamed component is a change.
     pub(in crate::diff) fn match_subschemas(
-        &self,
+        &mut self,
         old: &[SchemaId],
         new: &[SchemaId],
     ) -> (Vec<(SchemaId, SchemaId)>, Vec<SchemaId>, Vec<SchemaId>) {
@@ -94,8 +103,8 @@ impl<'a> Differ<'a> {
         let mut unmatched_new: Vec<SchemaId> = new.to_vec();
         let mut unmatched_old = Vec::new();
         for &o in old {
-            let name = self.old.schema(o).ref_name.clone();
-            let found = unmatched_new.iter().position(|&n| match (&name, &self.new.schema(n).ref_name) {
+            let target = self.old.schema(o).shared.as_deref();
+            let found = unmatched_new.iter().position(|&n| match (target, self.new.schema(n).shared.as_deref()) {
                 (Some(a), Some(b)) => a == b,
                 _ => false,
             });
@@ -104,20 +113,49 @@ impl<'a> Differ<'a> {
                 None => unmatched_old.push(o),
             }
         }
-        // Unnamed subschemas: pair in order, as far as both sides have unnamed ones left.
+        // Inline subschemas: those that validate alike first (reordered, or unchanged next to a
+        // changed one), then in order, as far as both sides have inline ones left.
+        let mut new_inline: Vec<SchemaId> =
+            unmatched_new.iter().copied().filter(|n| self.new.schema(*n).shared.is_none()).collect();
+        let mut rest_new: Vec<SchemaId> =
+            unmatched_new.iter().copied().filter(|n| self.new.schema(*n).shared.is_some()).collect();
+        let mut old_inline = Vec::new();
         let mut removed = Vec::new();
-        let mut rest_new: Vec<SchemaId> = Vec::new();
-        let mut new_unnamed: Vec<SchemaId> =
-            unmatched_new.iter().copied().filter(|n| self.new.schema(*n).ref_name.is_none()).collect();
-        rest_new.extend(unmatched_new.iter().copied().filter(|n| self.new.schema(*n).ref_name.is_some()));
         for o in unmatched_old {
-            if self.old.schema(o).ref_name.is_none() && !new_unnamed.is_empty() {
-                pairs.push((o, new_unnamed.remove(0)));
-            } else {
+            if self.old.schema(o).shared.is_some() {
                 removed.push(o);
+                continue;
+            }
+            match new_inline.iter().position(|&n| self.equivalent(o, n)) {
+                Some(i) => pairs.push((o, new_inline.remove(i))),
+                None => old_inline.push(o),
             }
         }
-        rest_new.extend(new_unnamed);
-        (pairs, rest_new, removed)
+        for o in old_inline {
+            if new_inline.is_empty() {
+                removed.push(o);
+            } else {
+                pairs.push((o, new_inline.remove(0)));
+            }
+        }
+        rest_new.extend(new_inline);
+        let mut kept = Vec::new();
+        for o in removed {
+            let old_by_ref = self.old.schema(o).shared.is_some();
+            let mut refactored = None;
+            for (i, &n) in rest_new.iter().enumerate() {
+                if self.new.schema(n).shared.is_some() != old_by_ref && self.equivalent(o, n) {
+                    refactored = Some(i);
+                    break;
+                }
+            }
+            match refactored {
+                Some(i) => {
+                    rest_new.remove(i);
+                }
+                None => kept.push(o),
+            }
+        }
+        (pairs, rest_new, kept)
     }
 }

@@ -12,6 +12,7 @@ use crate::model::*;
 
 mod attributes;
 mod compose;
+mod equivalence;
 mod properties;
 mod types;
 
@@ -48,6 +49,17 @@ impl<'a> Differ<'a> {
             return;
         }
         self.compare(scope, a, b, w);
+    }
+
+    /// Old schema `a` and new schema `b` validate alike (see `equivalence`), decided once per
+    /// pair.
+    pub(super) fn equivalent(&mut self, a: SchemaId, b: SchemaId) -> bool {
+        if let Some(&known) = self.equivalent.get(&(a, b)) {
+            return known;
+        }
+        let alike = equivalence::equivalent(self.old, a, self.new, b);
+        self.equivalent.insert((a, b), alike);
+        alike
     }
 
     fn compare(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) {

@@ -1,0 +1,106 @@
+//! Changes of form that oasdiff does not report as changes of contract: a subschema moved between
+//! inline and a component.
+
+mod common;
+
+use schemagate_openapi::diff;
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+/// POST /items with a JSON request body `schema` and the component `schemas` (flow YAML).
+fn request_body(schema: &str, schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            \
+         schema: {schema}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  schemas: {schemas}\n"
+    )
+}
+
+/// A request body object with one property `p`.
+fn request_property(p: &str, schemas: &str) -> String {
+    request_body(&format!("{{type: object, properties: {{p: {p}}}}}"), schemas)
+}
+
+/// The distinct rule ids found between two specs, sorted.
+fn ids(old: &str, new: &str) -> Vec<String> {
+    let mut ids = common::rules_with(old, new, &diff::Options::default());
+    ids.dedup();
+    ids
+}
+
+// --- A subschema moved between inline and a component ---
+
+const ROLE: &str = "{Role: {type: string, enum: [user, admin], title: Role}}";
+
+#[test]
+fn an_inline_branch_moved_to_an_equivalent_component_is_no_change() {
+    let inline = "{anyOf: [{type: string, enum: [user, admin]}, {type: 'null'}]}";
+    let by_ref = "{anyOf: [{$ref: '#/components/schemas/Role'}, {type: 'null'}]}";
+    assert!(ids(&request_body(inline, "{}"), &request_body(by_ref, ROLE)).is_empty());
+    assert!(ids(&request_body(by_ref, ROLE), &request_body(inline, ROLE)).is_empty());
+    // In a property, in oneOf, and with annotations (title, description, default) that differ.
+    let inline = "{oneOf: [{type: string, enum: [user, admin], default: user, description: d}, {type: integer}]}";
+    let by_ref = "{oneOf: [{$ref: '#/components/schemas/Role'}, {type: integer}]}";
+    assert!(ids(&request_property(inline, "{}"), &request_property(by_ref, ROLE)).is_empty());
+}
+
+#[test]
+fn inline_branches_are_matched_by_what_they_accept_not_by_position() {
+    // Inside a component too, where the branches have paths but no names of their own.
+    let body = "{$ref: '#/components/schemas/C'}";
+    let old = "{C: {anyOf: [{type: string, enum: [user, admin]}, {type: integer}]}}";
+    let new = "{C: {anyOf: [{type: integer}, {$ref: '#/components/schemas/Role'}]}, \
+               Role: {type: string, enum: [user, admin], title: Role}}";
+    assert!(ids(&request_body(body, old), &request_body(body, new)).is_empty());
+}
+
+#[test]
+fn a_branch_moved_to_a_component_that_accepts_something_else_is_a_change() {
+    let inline = "{anyOf: [{type: string, enum: [user, admin, owner]}, {type: integer}]}";
+    let by_ref = "{anyOf: [{$ref: '#/components/schemas/Role'}, {type: integer}]}";
+    assert_eq!(
+        ids(&request_body(inline, "{}"), &request_body(by_ref, ROLE)),
+        ["request-body-any-of-added", "request-body-any-of-removed"]
+    );
+    // Deprecation is part of the contract.
+    let deprecated = "{anyOf: [{type: string, enum: [user, admin], deprecated: true}, {type: integer}]}";
+    assert_eq!(
+        ids(&request_body(deprecated, "{}"), &request_body(by_ref, ROLE)),
+        ["request-body-any-of-added", "request-body-any-of-removed"]
+    );
+}
+
+#[test]
+fn equivalence_follows_recursive_schemas_and_reads_every_keyword() {
+    // A recursive component: the comparison meets the same pair again and stops there.
+    let node = "{Node: {type: object, properties: {children: {type: array, items: {$ref: \
+                '#/components/schemas/Node'}}}}}";
+    let inline = "{anyOf: [{type: object, properties: {children: {type: array, items: {$ref: \
+                  '#/components/schemas/Node'}}}}, {type: integer}]}";
+    let by_ref = "{anyOf: [{$ref: '#/components/schemas/Node'}, {type: integer}]}";
+    assert!(ids(&request_body(inline, node), &request_body(by_ref, node)).is_empty());
+    // Keywords without checks of their own (multipleOf, extensions) still make a difference.
+    for extra in ["multipleOf: 2", "x-internal: true"] {
+        let inline = format!("{{anyOf: [{{type: integer, {extra}}}, {{type: string}}]}}");
+        let by_ref = "{anyOf: [{$ref: '#/components/schemas/N'}, {type: string}]}";
+        assert_eq!(
+            ids(&request_body(&inline, "{}"), &request_body(by_ref, "{N: {type: integer}}")),
+            ["request-body-any-of-added", "request-body-any-of-removed"],
+            "{extra}"
+        );
+    }
+}
+
+#[test]
+fn only_a_removed_and_an_added_branch_are_reconciled() {
+    // A component added next to the inline branch it repeats is still an added branch.
+    let inline = "{anyOf: [{type: string, enum: [user, admin]}]}";
+    let both = "{anyOf: [{type: string, enum: [user, admin]}, {$ref: '#/components/schemas/Role'}]}";
+    assert_eq!(ids(&request_body(inline, "{}"), &request_body(both, ROLE)), ["request-body-any-of-added"]);
+    // A component renamed is a change even when the two accept the same values.
+    let (a, b) = ("{anyOf: [{$ref: '#/components/schemas/A'}]}", "{anyOf: [{$ref: '#/components/schemas/B'}]}");
+    let (old, new) = ("{A: {type: string}}", "{B: {type: string}}");
+    assert_eq!(
+        ids(&request_body(a, old), &request_body(b, new)),
+        ["api-schema-removed", "request-body-any-of-added", "request-body-any-of-removed"]
+    );
+}
