@@ -461,9 +461,6 @@ impl<'f> Builder<'f> {
         s.extensible_enum = canonical_list(node.get("x-extensible-enum"));
         s.stability = ext(node, "x-stability-level");
         s.sunset = ext(node, "x-sunset");
-        s.annotation_only = node.entries().iter().all(|(k, _)| {
-            ANNOTATIONS.contains(&k.as_str()) || matches!(k.as_str(), "deprecated" | "xml") || k.starts_with("x-")
-        });
         s.other_keywords = node
             .entries()
             .iter()

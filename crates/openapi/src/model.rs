@@ -90,8 +90,6 @@ pub struct Schema {
     pub extensible_enum: Option<Vec<String>>,
     pub stability: Option<String>,
     pub sunset: Option<String>,
-    /// True when the schema has only annotations (title, description, examples, ...).
-    pub annotation_only: bool,
     /// The keywords the model does not read (`multipleOf`, `uniqueItems`, `xml`, extensions,
     /// `$defs`, ...) with their canonical values, sorted; annotations (title, description,
     /// examples, `$comment`, externalDocs) are left out. They are not compared one by one, but

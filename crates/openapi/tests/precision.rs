@@ -1,5 +1,5 @@
 //! Changes of form that oasdiff does not report as changes of contract: a subschema moved between
-//! inline and a component.
+//! inline and a component, an allOf branch of annotations.
 
 mod common;
 
@@ -12,6 +12,14 @@ fn request_body(schema: &str, schemas: &str) -> String {
     format!(
         "{HEAD}paths:\n  /items:\n    post:\n      requestBody:\n        content:\n          application/json:\n            \
          schema: {schema}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  schemas: {schemas}\n"
+    )
+}
+
+/// GET /items with a JSON 200 response body `schema`.
+fn response_body(schema: &str, schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /items:\n    get:\n      responses:\n        '200':\n          description: ok\n          \
+         content:\n            application/json:\n              schema: {schema}\ncomponents:\n  schemas: {schemas}\n"
     )
 }
 
@@ -103,4 +111,51 @@ fn only_a_removed_and_an_added_branch_are_reconciled() {
         ids(&request_body(a, old), &request_body(b, new)),
         ["api-schema-removed", "request-body-any-of-added", "request-body-any-of-removed"]
     );
+}
+
+// --- allOf branches of annotations only ---
+
+const NAMED: &str = "{type: object, properties: {name: {type: string}}}";
+
+fn with_all_of(branches: &str) -> String {
+    format!("{{type: object, properties: {{name: {{type: string}}}}, allOf: {branches}}}")
+}
+
+#[test]
+fn an_all_of_branch_of_annotations_gets_only_the_annotation_only_id() {
+    let annotated = with_all_of("[{title: t, description: d}]");
+    assert_eq!(
+        ids(&request_body(NAMED, "{}"), &request_body(&annotated, "{}")),
+        ["request-body-all-of-added-annotation-only"]
+    );
+    assert_eq!(
+        ids(&request_body(&annotated, "{}"), &request_body(NAMED, "{}")),
+        ["request-body-all-of-removed-annotation-only"]
+    );
+    assert_eq!(
+        ids(&response_body(NAMED, "{}"), &response_body(&annotated, "{}")),
+        ["response-body-all-of-added-annotation-only"]
+    );
+    let p = "{type: string, allOf: [{description: annotation only}]}";
+    assert_eq!(
+        ids(&request_property("{type: string}", "{}"), &request_property(p, "{}")),
+        ["request-property-all-of-added-annotation-only"]
+    );
+}
+
+#[test]
+fn all_of_branches_are_split_by_whether_they_constrain() {
+    let mixed = with_all_of("[{title: t}, {required: [name]}]");
+    assert_eq!(
+        ids(&request_body(NAMED, "{}"), &request_body(&mixed, "{}")),
+        ["request-body-all-of-added", "request-body-all-of-added-annotation-only"]
+    );
+    // Deprecation and extensions are contract metadata, not annotations.
+    for branch in ["[{deprecated: true}]", "[{x-internal: true}]"] {
+        assert_eq!(
+            ids(&request_body(NAMED, "{}"), &request_body(&with_all_of(branch), "{}")),
+            ["request-body-all-of-added"],
+            "{branch}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! allOf / anyOf / oneOf: subschemas matched by `$ref` target, then by what they accept, then by
 //! position.
 
+use super::equivalence::accepts_anything;
 use crate::diff::{Differ, Scope, Side, Where};
 use crate::model::*;
 
@@ -42,26 +43,24 @@ impl<'a> Differ<'a> {
             for id in added {
                 let s = self.new.schema(id);
                 let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
-                self.attr(scope, w, &format!("{name}-added"), Side::New, s.loc, format!("{what} added to {name}"));
-                if name == "all-of" && s.annotation_only {
+                // An allOf branch that accepts anything (annotations only) changes no payload:
+                // it has its own informational id instead of the generic one.
+                if name == "all-of" && accepts_anything(self.new, id) {
                     let detail = format!("{what} (annotations only) added to allOf");
                     self.attr(scope, w, "all-of-added-annotation-only", Side::New, s.loc, detail);
+                } else {
+                    self.attr(scope, w, &format!("{name}-added"), Side::New, s.loc, format!("{what} added to {name}"));
                 }
             }
             for id in removed {
                 let s = self.old.schema(id);
                 let what = s.ref_name.clone().map(|n| format!("`{n}`")).unwrap_or_else(|| "a subschema".into());
-                self.attr(
-                    scope,
-                    w,
-                    &format!("{name}-removed"),
-                    Side::Old,
-                    s.loc,
-                    format!("{what} removed from {name}"),
-                );
-                if name == "all-of" && s.annotation_only {
+                if name == "all-of" && accepts_anything(self.old, id) {
                     let detail = format!("{what} (annotations only) removed from allOf");
                     self.attr(scope, w, "all-of-removed-annotation-only", Side::Old, s.loc, detail);
+                } else {
+                    let detail = format!("{what} removed from {name}");
+                    self.attr(scope, w, &format!("{name}-removed"), Side::Old, s.loc, detail);
                 }
             }
             for (x, y) in pairs {

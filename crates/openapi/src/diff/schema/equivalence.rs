@@ -2,7 +2,8 @@
 //! same values when every keyword but the annotations (title, description, default, examples,
 //! `$comment`, externalDocs) is the same, subschemas compared recursively. Metadata the checks
 //! read (deprecated, readOnly, extensions) counts as part of the contract. It tells a change of
-//! form (an inline subschema moved to a component) from a change of what is accepted.
+//! form (an inline subschema moved to a component, an allOf branch of annotations) from a change
+//! of what is accepted.
 
 use std::collections::HashSet;
 
@@ -19,6 +20,12 @@ const MAX_WORK: usize = 100_000;
 /// Schema `x` of `a` and schema `y` of `b` validate alike.
 pub(in crate::diff) fn equivalent(a: &Spec, x: SchemaId, b: &Spec, y: SchemaId) -> bool {
     Pairs::new(a, b).same(x, y, 0)
+}
+
+/// The schema accepts anything, as `{}` does (annotations only).
+pub(in crate::diff) fn accepts_anything(spec: &Spec, x: SchemaId) -> bool {
+    let empty = Schema::default();
+    Pairs::new(spec, spec).same_schema(spec.schema(x), &empty, 0)
 }
 
 /// One comparison: the pairs assumed alike so far (a pair met again is a cycle, alike unless
@@ -131,8 +138,6 @@ impl<'s> Pairs<'s> {
             ref_name: _,
             shared: _,
             default: _,
-            // Derived from the other keywords.
-            annotation_only: _,
             // Follows from `one_of` and `other_keywords`, compared below.
             null_wrap: _,
             types,
