@@ -159,6 +159,11 @@ const MODELED: &str = "type nullable format enum const default properties requir
     unevaluatedItems unevaluatedProperties contentMediaType contentEncoding contentSchema \
     x-extensible-enum x-stability-level x-sunset $ref";
 
+/// The node has only annotations besides the keys in `allowed`.
+fn only_annotations_besides(node: &Node, allowed: &[&str]) -> bool {
+    node.entries().iter().all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || allowed.contains(&k.as_str()))
+}
+
 impl<'f> Builder<'f> {
     fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
         LoadError {
@@ -472,7 +477,7 @@ impl<'f> Builder<'f> {
     }
 
     /// `oneOf`/`anyOf` branches that only name a type (one or more) are a list of types (3.1 style), and a
-    /// `{type: "null"}` branch next to one other branch means "that branch, nullable".
+    /// bare `oneOf: [{type: "null"}, X]` is recorded as a possible nullable wrap of X.
     fn normalize_type_unions(&mut self, node: &Node, s: &mut Schema) {
         if node.get("type").is_some() {
             return;
@@ -505,11 +510,24 @@ impl<'f> Builder<'f> {
                 }
                 return;
             }
-            let is_null = |b: &Node| b.get("type").and_then(Node::str) == Some("null") && b.entries().len() == 1;
-            let ids = if key == "oneOf" { &s.one_of } else { &s.any_of };
-            if branches.len() == 2 && ids.len() == 2 && branches.iter().filter(|b| is_null(b)).count() == 1 {
-                s.null_wrap = Some(if is_null(&branches[0]) { ids[1] } else { ids[0] });
-                s.nullable = true;
+            // The nullable wrap is oneOf only (under anyOf the null branch may overlap the other),
+            // and bare: annotations aside, the wrapper holds only the oneOf and the null branch
+            // only `type: null`.
+            let is_null = |b: &Node| {
+                let null_type = match b.get("type").map(|t| &t.value) {
+                    Some(Value::String(t)) => t == "null",
+                    Some(Value::Seq(items)) => items.len() == 1 && items[0].str() == Some("null"),
+                    _ => false,
+                };
+                null_type && only_annotations_besides(b, &["type", "default"])
+            };
+            if key == "oneOf"
+                && branches.len() == 2
+                && s.one_of.len() == 2
+                && branches.iter().filter(|b| is_null(b)).count() == 1
+                && only_annotations_besides(node, &["oneOf", "default"])
+            {
+                s.null_wrap = Some(if is_null(&branches[0]) { s.one_of[1] } else { s.one_of[0] });
                 return;
             }
         }

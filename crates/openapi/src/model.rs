@@ -95,7 +95,9 @@ pub struct Schema {
     /// examples, `$comment`, externalDocs) are left out. They are not compared one by one, but
     /// two schemas that differ in them do not validate alike.
     pub other_keywords: Vec<(String, String)>,
-    /// For `oneOf`/`anyOf: [{type: "null"}, X]`: the branch X (a nullable X).
+    /// For a bare `oneOf: [{type: "null"}, X]` (nothing else but annotations, on the wrapper and
+    /// on the null branch): the branch X. Whether it makes X nullable depends on what it is
+    /// compared with (see `diff::schema::wraps`).
     pub null_wrap: Option<SchemaId>,
 }
 

@@ -1,5 +1,6 @@
 //! Changes of form that oasdiff does not report as changes of contract: a subschema moved between
-//! inline and a component, an allOf branch of annotations.
+//! inline and a component, an allOf branch of annotations; and a nullable `oneOf` wrap, one
+//! finding instead of the raw ones.
 
 mod common;
 
@@ -26,6 +27,14 @@ fn response_body(schema: &str, schemas: &str) -> String {
 /// A request body object with one property `p`.
 fn request_property(p: &str, schemas: &str) -> String {
     request_body(&format!("{{type: object, properties: {{p: {p}}}}}"), schemas)
+}
+
+/// GET /items with one query parameter `p`.
+fn query_parameter(schema: &str, schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /items:\n    get:\n      parameters:\n        - {{name: p, in: query, schema: {schema}}}\n      \
+         responses:\n        '200': {{description: ok}}\ncomponents:\n  schemas: {schemas}\n"
+    )
 }
 
 /// The distinct rule ids found between two specs, sorted.
@@ -158,4 +167,65 @@ fn all_of_branches_are_split_by_whether_they_constrain() {
             "{branch}"
         );
     }
+}
+
+// --- Nullable oneOf wraps ---
+
+const ENUM: &str = "{E: {type: string, enum: [a, b]}}";
+const BY_REF: &str = "{$ref: '#/components/schemas/E'}";
+const NULLABLE_REF: &str = "{oneOf: [{type: 'null'}, {$ref: '#/components/schemas/E'}]}";
+
+#[test]
+fn a_nullable_wrap_of_the_same_schema_is_a_nullability_change() {
+    let (old, new) = (request_property(BY_REF, ENUM), request_property(NULLABLE_REF, ENUM));
+    assert_eq!(ids(&old, &new), ["request-property-became-nullable"]);
+    assert_eq!(ids(&new, &old), ["request-property-became-not-nullable"]);
+    // Inline, with annotations on the wrapper and on the null branch.
+    let inline = "{oneOf: [{$ref: '#/components/schemas/E', description: d}, {type: 'null', title: none}], \
+                  description: now nullable}";
+    assert_eq!(ids(&old, &request_property(inline, ENUM)), ["request-property-became-nullable"]);
+    // A body, and a parameter.
+    let body = request_body(BY_REF, ENUM);
+    assert_eq!(ids(&body, &request_body(NULLABLE_REF, ENUM)), ["request-body-became-nullable"]);
+    assert_eq!(ids(&request_body(NULLABLE_REF, ENUM), &body), ["request-body-became-not-nullable"]);
+    let parameter = query_parameter(BY_REF, ENUM);
+    assert_eq!(ids(&parameter, &query_parameter(NULLABLE_REF, ENUM)), ["request-parameter-became-nullable"]);
+}
+
+#[test]
+fn a_wrap_whose_branch_changed_reports_the_raw_changes() {
+    let narrowed = "{E: {type: string, enum: [a]}}";
+    assert_eq!(
+        ids(&request_property(BY_REF, ENUM), &request_property(NULLABLE_REF, narrowed)),
+        ["request-property-enum-value-removed", "request-property-one-of-added", "request-property-type-generalized"]
+    );
+}
+
+#[test]
+fn only_a_bare_one_of_wrap_of_a_plain_schema_is_a_nullability_change() {
+    let old = request_property(BY_REF, ENUM);
+    let raw = ["request-property-enum-value-removed", "request-property-type-generalized"];
+    // anyOf: the null branch may overlap the other.
+    let any_of = "{anyOf: [{type: 'null'}, {$ref: '#/components/schemas/E'}]}";
+    let found = ids(&old, &request_property(any_of, ENUM));
+    assert_eq!(found, ["request-property-any-of-added", raw[0], raw[1]]);
+    // A wrapper with a constraint of its own, a null branch with one.
+    let constrained = "{oneOf: [{type: 'null'}, {$ref: '#/components/schemas/E'}], minLength: 1}";
+    assert!(!ids(&old, &request_property(constrained, ENUM)).contains(&"request-property-became-nullable".into()));
+    let null_enum = "{oneOf: [{type: 'null', enum: [x]}, {$ref: '#/components/schemas/E'}]}";
+    assert!(!ids(&old, &request_property(null_enum, ENUM)).contains(&"request-property-became-nullable".into()));
+    // A plain schema with a composition of its own.
+    let composed = "{E: {allOf: [{type: string, enum: [a, b]}]}}";
+    let found = ids(&request_property(BY_REF, composed), &request_property(NULLABLE_REF, composed));
+    assert!(!found.contains(&"request-property-became-nullable".into()), "{found:?}");
+}
+
+#[test]
+fn lifecycle_changes_next_to_a_nullable_wrap_are_still_reported() {
+    // The deprecation was on the schema that is now the branch; the wrapper is not deprecated.
+    let deprecated = "{E: {type: string, enum: [a, b], deprecated: true}}";
+    assert_eq!(
+        ids(&request_property(BY_REF, deprecated), &request_property(NULLABLE_REF, deprecated)),
+        ["request-property-became-nullable", "request-property-reactivated"]
+    );
 }

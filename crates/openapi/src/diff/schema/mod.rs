@@ -15,6 +15,7 @@ mod compose;
 mod equivalence;
 mod properties;
 mod types;
+mod wraps;
 
 pub(super) use types::strongly_typed;
 
@@ -67,27 +68,11 @@ impl<'a> Differ<'a> {
             return;
         }
         self.comparisons += 1;
+        if self.nullable_wrapping(scope, a, b, w) {
+            return;
+        }
         let w = &Where { depth: w.depth + 1, ..w.clone() };
         let (old, new) = (self.old.schema(a), self.new.schema(b));
-        // `X` <-> `oneOf: [null, X]`: a nullability change of X, not a new composition.
-        let plain = |s: &Schema| s.one_of.is_empty() && s.any_of.is_empty();
-        match (old.null_wrap, new.null_wrap) {
-            (None, Some(inner)) if plain(old) => {
-                if !old.nullable {
-                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
-                }
-                self.schema(scope, a, inner, w);
-                return;
-            }
-            (Some(inner), None) if plain(new) => {
-                if !new.nullable {
-                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
-                }
-                self.schema(scope, inner, b, w);
-                return;
-            }
-            _ => {}
-        }
         self.new_write_only = new.write_only;
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
@@ -109,5 +94,29 @@ impl<'a> Differ<'a> {
         if let (Some(x), Some(y)) = (old.not, new.not) {
             self.schema(scope, x, y, w);
         }
+    }
+
+    /// `X` <-> `oneOf: [{type: null}, X']` with `X'` validating as `X` does: only a nullability
+    /// change. Every raw change between `X` and the wrapper (type, values, constraints,
+    /// alternatives, properties, required) is an echo of the wrap; lifecycle changes are not.
+    /// False, and nothing reported, when the pair is not such a wrap (a narrowed `X'`, a
+    /// nullable or composed `X`): then the raw changes are the report.
+    fn nullable_wrapping(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) -> bool {
+        let (old, new) = (self.old.schema(a), self.new.schema(b));
+        let (suffix, detail) = if let Some(payload) = wraps::nullable_wrap_candidate(old, new)
+            && self.equivalent(a, payload)
+        {
+            ("became-nullable", "became nullable")
+        } else if let Some(payload) = wraps::nullable_wrap_candidate(new, old)
+            && self.equivalent(payload, b)
+        {
+            ("became-not-nullable", "became not nullable")
+        } else {
+            return false;
+        };
+        let w = &Where { depth: w.depth + 1, ..w.clone() };
+        self.attr(scope, w, suffix, Side::New, new.loc, detail.into());
+        self.lifecycle(scope, old, new, w);
+        true
     }
 }
