@@ -1,6 +1,6 @@
-//! Changes of form that oasdiff does not report as changes of contract: a subschema moved between
-//! inline and a component, an allOf branch of annotations; and a nullable `oneOf` wrap, one
-//! finding instead of the raw ones.
+//! Changes of form that oasdiff does not report as changes of contract, and the one finding that
+//! replaces the raw ones: an object wrapped in a `oneOf`, a subschema moved between inline and
+//! a component, an allOf branch of annotations, a nullable `oneOf` wrap.
 
 mod common;
 
@@ -42,6 +42,55 @@ fn ids(old: &str, new: &str) -> Vec<String> {
     let mut ids = common::rules_with(old, new, &diff::Options::default());
     ids.dedup();
     ids
+}
+
+// --- An object wrapped in a oneOf of alternatives that hold its properties ---
+
+const OBJECT: &str = "{type: object, required: [foo, bar], properties: {foo: {type: string}, bar: {type: string}, \
+                      baz: {type: string}}}";
+const WRAPPED: &str = "{oneOf: [{type: object, required: [foo], properties: {foo: {type: string}, baz: {type: \
+                       string}}}, {type: object, required: [bar], properties: {bar: {type: string}}}]}";
+
+#[test]
+fn a_body_wrapped_in_one_of_is_one_finding() {
+    // Not the properties removed or made optional, the alternatives added or the type gone.
+    assert_eq!(ids(&request_body(OBJECT, "{}"), &request_body(WRAPPED, "{}")), ["request-body-wrapped-in-one-of"]);
+    assert_eq!(ids(&response_body(OBJECT, "{}"), &response_body(WRAPPED, "{}")), ["response-body-wrapped-in-one-of"]);
+    // Through components, too.
+    let (old, new) = (format!("{{Body: {OBJECT}}}"), format!("{{Body: {WRAPPED}}}"));
+    let body = "{$ref: '#/components/schemas/Body'}";
+    assert_eq!(ids(&request_body(body, &old), &request_body(body, &new)), ["request-body-wrapped-in-one-of"]);
+}
+
+#[test]
+fn a_wrapping_still_reports_properties_that_did_not_move() {
+    let old = "{type: object, properties: {foo: {type: string}, gone: {type: string}}}";
+    let new = "{oneOf: [{type: object, properties: {foo: {type: integer}}}, {type: object}]}";
+    // `foo` moved (its type inside the alternative is not compared with the old one: the
+    // wrapping is the change); `gone` is in no alternative.
+    assert_eq!(
+        ids(&request_body(old, "{}"), &request_body(new, "{}")),
+        ["request-body-wrapped-in-one-of", "request-property-removed"]
+    );
+}
+
+#[test]
+fn a_property_wrapped_in_one_of_reports_the_alternatives() {
+    // There is no property-level wrapped id: the alternatives added are the finding.
+    let old = "{type: object, properties: {a: {type: string}, b: {type: string}}}";
+    let new = "{oneOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: \
+               string}}}]}";
+    assert_eq!(ids(&request_property(old, "{}"), &request_property(new, "{}")), ["request-property-one-of-added"]);
+}
+
+#[test]
+fn a_one_of_that_holds_none_of_the_properties_is_no_wrapping() {
+    let old = "{type: object, properties: {foo: {type: string}}}";
+    let new = "{oneOf: [{type: object, properties: {x: {type: string}}}, {type: string}]}";
+    assert_eq!(
+        ids(&request_body(old, "{}"), &request_body(new, "{}")),
+        ["request-body-one-of-added", "request-body-type-generalized", "request-property-removed"]
+    );
 }
 
 // --- A subschema moved between inline and a component ---
@@ -190,6 +239,21 @@ fn a_nullable_wrap_of_the_same_schema_is_a_nullability_change() {
     assert_eq!(ids(&request_body(NULLABLE_REF, ENUM), &body), ["request-body-became-not-nullable"]);
     let parameter = query_parameter(BY_REF, ENUM);
     assert_eq!(ids(&parameter, &query_parameter(NULLABLE_REF, ENUM)), ["request-parameter-became-nullable"]);
+}
+
+#[test]
+fn a_wrapped_object_made_nullable_is_not_a_one_of_wrapping() {
+    let object = "{Obj: {type: object, required: [a], properties: {a: {type: string}, b: {type: integer}}}}";
+    let (plain, wrapped) =
+        ("{$ref: '#/components/schemas/Obj'}", "{oneOf: [{type: 'null'}, {$ref: '#/components/schemas/Obj'}]}");
+    assert_eq!(ids(&request_body(plain, object), &request_body(wrapped, object)), ["request-body-became-nullable"]);
+    assert_eq!(ids(&request_body(wrapped, object), &request_body(plain, object)), ["request-body-became-not-nullable"]);
+    // When the branch also changed, it is one (and `b`, in no alternative, was removed).
+    let changed = "{Obj: {type: object, required: [a], properties: {a: {type: string}, c: {type: integer}}}}";
+    assert_eq!(
+        ids(&request_body(plain, object), &request_body(wrapped, changed)),
+        ["request-body-wrapped-in-one-of", "request-property-removed"]
+    );
 }
 
 #[test]

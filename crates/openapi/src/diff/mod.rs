@@ -99,6 +99,9 @@ struct Where<'a> {
     env: Env,
     /// Nesting of inline schema comparisons within the site (bounds recursion).
     depth: usize,
+    /// A change recognized at the schema node being compared, whose raw changes there are not
+    /// reported (each node sets its own).
+    transition: schema::Transition,
 }
 
 impl Where<'_> {
@@ -248,6 +251,9 @@ impl<'a> Differ<'a> {
     /// Emits a finding about a schema comparison: tied to its operation, or, inside a shared
     /// component, to the component's site (whose operations are resolved at the end).
     fn emit_at(&mut self, w: &Where<'a>, id: &str, side: Side, loc: Loc, message: String) {
+        if w.transition.claims(id) {
+            return;
+        }
         if self.record(id, side, loc, w.op, message)
             && w.op.is_none()
             && let Some(last) = self.finding_site.last_mut()

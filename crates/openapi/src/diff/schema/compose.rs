@@ -6,33 +6,6 @@ use crate::diff::{Differ, Scope, Side, Where};
 use crate::model::*;
 
 impl<'a> Differ<'a> {
-    /// When `old` has no alternatives and `new` is only `oneOf`/`anyOf` (no type or properties
-    /// of its own, none of its branches being `old` itself), the merged view of the branches.
-    pub(in crate::diff) fn union_view(&self, old: &Schema, new: &Schema) -> Option<Schema> {
-        let branches = if new.one_of.len() >= 2 { &new.one_of } else { &new.any_of };
-        let pure_union = new.types.is_empty() && new.properties.is_empty() && branches.len() >= 2;
-        if !(old.one_of.is_empty() && old.any_of.is_empty() && pure_union) {
-            return None;
-        }
-        let mut view = Schema { loc: new.loc, nullable: new.nullable, ..Schema::default() };
-        let mut required: Option<Vec<String>> = None;
-        for id in branches {
-            let b = self.new.schema(*id);
-            view.nullable |= b.nullable;
-            for (name, pid) in &b.properties {
-                if view.property(name).is_none() {
-                    view.properties.push((name.clone(), *pid));
-                }
-            }
-            required = Some(match required {
-                None => b.required.clone(),
-                Some(r) => r.into_iter().filter(|n| b.required.contains(n)).collect(),
-            });
-        }
-        view.required = required.unwrap_or_default();
-        Some(view)
-    }
-
     pub(in crate::diff) fn compositions(&mut self, scope: Scope, old: &'a Schema, new: &'a Schema, w: &Where<'a>) {
         for (name, a, b) in [
             ("all-of", &old.all_of, &new.all_of),
@@ -67,21 +40,6 @@ impl<'a> Differ<'a> {
                 self.schema(scope, x, y, w);
             }
         }
-        let wraps = |id: &SchemaId| {
-            let b = self.new.schema(*id);
-            self.same_schema(old, b) || (!old.types.is_empty() && b.types == old.types && new.types.is_empty())
-        };
-        if old.one_of.is_empty() && !new.one_of.is_empty() && new.one_of.iter().any(wraps) {
-            self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
-        }
-    }
-
-    pub(in crate::diff) fn same_schema(&self, a: &Schema, b: &Schema) -> bool {
-        if a.ref_name.is_some() || b.ref_name.is_some() {
-            return a.ref_name == b.ref_name;
-        }
-        let names = |s: &Schema| s.properties.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-        a.types == b.types && names(a) == names(b) && a.required == b.required
     }
 
     /// Pairs subschemas by `$ref` target (as oasdiff pairs `$ref`s by their text), then inline

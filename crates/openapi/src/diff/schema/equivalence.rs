@@ -2,8 +2,8 @@
 //! same values when every keyword but the annotations (title, description, default, examples,
 //! `$comment`, externalDocs) is the same, subschemas compared recursively. Metadata the checks
 //! read (deprecated, readOnly, extensions) counts as part of the contract. It tells a change of
-//! form (an inline subschema moved to a component, an allOf branch of annotations) from a change
-//! of what is accepted.
+//! form (an inline subschema moved to a component, a schema wrapped in a nullable `oneOf`, an
+//! allOf branch of annotations) from a change of what is accepted.
 
 use std::collections::HashSet;
 

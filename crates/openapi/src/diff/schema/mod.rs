@@ -18,6 +18,7 @@ mod types;
 mod wraps;
 
 pub(super) use types::strongly_typed;
+pub(super) use wraps::Transition;
 
 /// Deepest nesting of inline schemas compared within one site (bounds recursion on
 /// pathological input; shared schemas start a new site and do not count).
@@ -29,14 +30,14 @@ impl<'a> Differ<'a> {
         let label: std::rc::Rc<str> = label.into();
         let site = self.sites.root(op, label.clone());
         self.visited.clear();
-        Where { site, op: Some(op), label, property: String::new(), env, depth: 0 }
+        Where { site, op: Some(op), label, property: String::new(), env, depth: 0, transition: Transition::None }
     }
 
     /// Compares a shared schema pair, once, as a site of its own.
     pub(super) fn compare_unit(&mut self, site: usize, a: SchemaId, b: SchemaId, scope: Scope) {
         let (env, label) = self.sites.unit_env(site);
         self.visited.clear();
-        let w = Where { site, op: None, label, property: String::new(), env, depth: 0 };
+        let w = Where { site, op: None, label, property: String::new(), env, depth: 0, transition: Transition::None };
         self.compare(scope, a, b, &w);
     }
 
@@ -68,20 +69,23 @@ impl<'a> Differ<'a> {
             return;
         }
         self.comparisons += 1;
+        let (old, new) = (self.old.schema(a), self.new.schema(b));
         if self.nullable_wrapping(scope, a, b, w) {
             return;
         }
-        let w = &Where { depth: w.depth + 1, ..w.clone() };
-        let (old, new) = (self.old.schema(a), self.new.schema(b));
+        // An object wrapped in a `oneOf` of alternatives that hold its properties: one breaking
+        // change (reported for a body), not the properties removed, the alternatives added and
+        // the type gone that the raw comparison finds.
+        let moved = wraps::one_of_wrapping(old, new, self.new);
+        let transition = if moved.is_empty() { Transition::None } else { Transition::OneOfWrapping };
+        let w = &Where { depth: w.depth + 1, transition, ..w.clone() };
+        if transition == Transition::OneOfWrapping && matches!(scope, Scope::RequestBody | Scope::ResponseBody) {
+            self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
+        }
         self.new_write_only = new.write_only;
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
-        self.properties(scope, old, new, w);
-        if let Some(view) = self.union_view(old, new) {
-            // A plain schema split into alternatives: also compare it with what the
-            // alternatives accept together (their properties, the fields all of them require).
-            self.properties(scope, old, &view, w);
-        }
+        self.properties(scope, old, new, &moved, w);
         let nested = scope.nested();
         if let (Some(ia), Some(ib)) = (old.items, new.items) {
             self.schema(nested, ia, ib, &w.items());
@@ -114,7 +118,7 @@ impl<'a> Differ<'a> {
         } else {
             return false;
         };
-        let w = &Where { depth: w.depth + 1, ..w.clone() };
+        let w = &Where { depth: w.depth + 1, transition: Transition::None, ..w.clone() };
         self.attr(scope, w, suffix, Side::New, new.loc, detail.into());
         self.lifecycle(scope, old, new, w);
         true
