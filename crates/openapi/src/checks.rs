@@ -521,8 +521,78 @@ pub fn level_of(id: &str) -> Option<Level> {
     CHECKS.binary_search_by(|(c, _)| (*c).cmp(id)).ok().map(|i| CHECKS[i].1)
 }
 
+/// The aspect of the contract a schema check concerns, where it matters (oasdiff's rule `Kind`):
+/// a change that shows up as several raw changes explains the raw changes of some kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The type or format, or what a value is encoded as.
+    Type,
+    /// Compositions and the keywords that shape an object or array (oneOf, discriminator,
+    /// prefixItems, if/then/else, ...).
+    Structure,
+    Other,
+}
+
+/// The scopes a schema check id starts with (the longer of two that share a start first).
+const SCHEMA_SCOPES: [&str; 8] = [
+    "request-body-",
+    "request-parameter-property-",
+    "request-parameter-",
+    "request-property-",
+    "response-body-",
+    "response-property-",
+    "response-header-",
+    "response-mediatype-",
+];
+
+/// The checks (after their scope) of kind `Type`, separated by spaces.
+const TYPE_CHECKS: &str = "type-changed type-generalized type-specialized type-compatible list-of-types-narrowed \
+    list-of-types-widened content-encoding-changed content-media-type-changed";
+
+/// The checks of kind `Structure`.
+const STRUCTURE_CHECKS: &str = "all-of-added all-of-removed all-of-added-annotation-only all-of-removed-annotation-only \
+    any-of-added any-of-removed one-of-added one-of-removed wrapped-in-one-of contains-added \
+    contains-removed dependent-required-added dependent-required-changed \
+    dependent-required-removed dependent-schema-added dependent-schema-removed \
+    discriminator-added discriminator-removed discriminator-mapping-added \
+    discriminator-mapping-changed discriminator-mapping-deleted \
+    discriminator-property-name-changed if-added if-removed then-added then-removed \
+    else-added else-removed prefix-items-added prefix-items-removed property-names-added \
+    property-names-removed unevaluated-items-added unevaluated-items-removed \
+    unevaluated-properties-added unevaluated-properties-removed";
+
+/// The kind of a schema check id (`request-property-type-changed` is `Type`); `Other` for the
+/// rest.
+pub fn kind_of(id: &str) -> Kind {
+    let Some(check) = SCHEMA_SCOPES.iter().find_map(|scope| id.strip_prefix(scope)) else {
+        return Kind::Other;
+    };
+    if TYPE_CHECKS.split_whitespace().any(|c| c == check) {
+        Kind::Type
+    } else if STRUCTURE_CHECKS.split_whitespace().any(|c| c == check) {
+        Kind::Structure
+    } else {
+        Kind::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{Kind, kind_of};
+
+    #[test]
+    fn kinds_follow_the_check_after_its_scope() {
+        assert_eq!(kind_of("request-parameter-property-type-changed"), Kind::Type);
+        assert_eq!(kind_of("response-body-wrapped-in-one-of"), Kind::Structure);
+        assert_eq!(kind_of("request-property-max-contains-increased"), Kind::Other);
+        assert_eq!(kind_of("request-property-removed"), Kind::Other);
+        // Every type and structure check names an existing id in some scope.
+        for check in super::TYPE_CHECKS.split_whitespace().chain(super::STRUCTURE_CHECKS.split_whitespace()) {
+            let known = super::SCHEMA_SCOPES.iter().any(|s| super::level_of(&format!("{s}{check}")).is_some());
+            assert!(known, "{check}");
+        }
+    }
+
     #[test]
     fn catalogue_is_sorted_for_binary_search() {
         assert!(super::CHECKS.windows(2).all(|w| w[0].0 < w[1].0));

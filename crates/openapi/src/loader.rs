@@ -163,8 +163,24 @@ fn parse_document(path: &str, text: &str) -> Result<Node, yaml::ParseError> {
     yaml::parse(text)
 }
 
-const ANNOTATIONS: [&str; 8] =
-    ["title", "description", "example", "examples", "$comment", "externalDocs", "deprecated", "xml"];
+/// Keywords that describe a schema without constraining what it accepts (as oasdiff's validation
+/// equivalence reads them; `default` is one too, but the model keeps it).
+const ANNOTATIONS: [&str; 6] = ["title", "description", "example", "examples", "$comment", "externalDocs"];
+
+/// Keywords `build_schema` reads into the model (the rest go to `Schema::other_keywords`),
+/// separated by spaces.
+const MODELED: &str = "type nullable format enum const default properties required items prefixItems \
+    additionalProperties allOf anyOf oneOf not minimum maximum exclusiveMinimum \
+    exclusiveMaximum minLength maxLength minItems maxItems minProperties maxProperties \
+    pattern readOnly writeOnly deprecated discriminator contains minContains maxContains if \
+    then else dependentRequired dependentSchemas patternProperties propertyNames \
+    unevaluatedItems unevaluatedProperties contentMediaType contentEncoding contentSchema \
+    x-extensible-enum x-stability-level x-sunset $ref";
+
+/// The node has only annotations besides the keys in `allowed`.
+fn only_annotations_besides(node: &Node, allowed: &[&str]) -> bool {
+    node.entries().iter().all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || allowed.contains(&k.as_str()))
+}
 
 impl<'f> Builder<'f> {
     fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
@@ -468,13 +484,18 @@ impl<'f> Builder<'f> {
         s.extensible_enum = canonical_list(node.get("x-extensible-enum"));
         s.stability = ext(node, "x-stability-level");
         s.sunset = ext(node, "x-sunset");
-        s.annotation_only =
-            node.entries().iter().all(|(k, _)| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"));
+        s.other_keywords = node
+            .entries()
+            .iter()
+            .filter(|(k, _)| !MODELED.split_whitespace().any(|m| m == k) && !ANNOTATIONS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.canonical()))
+            .collect();
+        s.other_keywords.sort();
         Ok(s)
     }
 
     /// `oneOf`/`anyOf` branches that only name a type (one or more) are a list of types (3.1 style), and a
-    /// `{type: "null"}` branch next to one other branch means "that branch, nullable".
+    /// bare `oneOf: [{type: "null"}, X]` is recorded as a possible nullable wrap of X.
     fn normalize_type_unions(&mut self, node: &Node, s: &mut Schema) {
         if node.get("type").is_some() {
             return;
@@ -507,11 +528,24 @@ impl<'f> Builder<'f> {
                 }
                 return;
             }
-            let is_null = |b: &Node| b.get("type").and_then(Node::str) == Some("null") && b.entries().len() == 1;
-            let ids = if key == "oneOf" { &s.one_of } else { &s.any_of };
-            if branches.len() == 2 && ids.len() == 2 && branches.iter().filter(|b| is_null(b)).count() == 1 {
-                s.null_wrap = Some(if is_null(&branches[0]) { ids[1] } else { ids[0] });
-                s.nullable = true;
+            // The nullable wrap is oneOf only (under anyOf the null branch may overlap the other),
+            // and bare: annotations aside, the wrapper holds only the oneOf and the null branch
+            // only `type: null`.
+            let is_null = |b: &Node| {
+                let null_type = match b.get("type").map(|t| &t.value) {
+                    Some(Value::String(t)) => t == "null",
+                    Some(Value::Seq(items)) => items.len() == 1 && items[0].str() == Some("null"),
+                    _ => false,
+                };
+                null_type && only_annotations_besides(b, &["type", "default"])
+            };
+            if key == "oneOf"
+                && branches.len() == 2
+                && s.one_of.len() == 2
+                && branches.iter().filter(|b| is_null(b)).count() == 1
+                && only_annotations_besides(node, &["oneOf", "default"])
+            {
+                s.null_wrap = Some(if is_null(&branches[0]) { s.one_of[1] } else { s.one_of[0] });
                 return;
             }
         }

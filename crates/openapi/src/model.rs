@@ -90,9 +90,14 @@ pub struct Schema {
     pub extensible_enum: Option<Vec<String>>,
     pub stability: Option<String>,
     pub sunset: Option<String>,
-    /// True when the schema has only annotations (title, description, examples, ...).
-    pub annotation_only: bool,
-    /// For `oneOf`/`anyOf: [{type: "null"}, X]`: the branch X (a nullable X).
+    /// The keywords the model does not read (`multipleOf`, `uniqueItems`, `xml`, extensions,
+    /// `$defs`, ...) with their canonical values, sorted; annotations (title, description,
+    /// examples, `$comment`, externalDocs) are left out. They are not compared one by one, but
+    /// two schemas that differ in them do not validate alike.
+    pub other_keywords: Vec<(String, String)>,
+    /// For a bare `oneOf: [{type: "null"}, X]` (nothing else but annotations, on the wrapper and
+    /// on the null branch): the branch X. Whether it makes X nullable depends on what it is
+    /// compared with (see `diff::schema::wraps`).
     pub null_wrap: Option<SchemaId>,
 }
 

@@ -99,6 +99,9 @@ struct Where<'a> {
     env: Env,
     /// Nesting of inline schema comparisons within the site (bounds recursion).
     depth: usize,
+    /// A change recognized at the schema node being compared, whose raw changes there are not
+    /// reported (each node sets its own).
+    transition: schema::Transition,
 }
 
 impl Where<'_> {
@@ -175,6 +178,8 @@ struct Differ<'a> {
     new_write_only: bool,
     /// Schema pairs compared (for the linear-growth tests and `--stats`).
     comparisons: usize,
+    /// Validation equivalence of (old, new) schema pairs already decided.
+    equivalent: std::collections::HashMap<(SchemaId, SchemaId), bool>,
 }
 
 fn num(v: f64) -> String {
@@ -246,6 +251,9 @@ impl<'a> Differ<'a> {
     /// Emits a finding about a schema comparison: tied to its operation, or, inside a shared
     /// component, to the component's site (whose operations are resolved at the end).
     fn emit_at(&mut self, w: &Where<'a>, id: &str, side: Side, loc: Loc, message: String) {
+        if w.transition.claims(id) {
+            return;
+        }
         if self.record(id, side, loc, w.op, message)
             && w.op.is_none()
             && let Some(last) = self.finding_site.last_mut()
@@ -314,6 +322,7 @@ pub fn diff_with_stats(old: &Spec, new: &Spec, options: &Options) -> (Vec<Findin
         visited: HashSet::new(),
         new_write_only: false,
         comparisons: 0,
+        equivalent: Default::default(),
     };
     d.run();
     let stats = Stats { comparisons: d.comparisons, shared_pairs: d.sites.unit_count() };

@@ -203,55 +203,7 @@ impl<'a> Differ<'a> {
         {
             attr(self, "content-encoding-changed", "contentEncoding changed".into());
         }
-        if matches!(scope, Scope::RequestProperty | Scope::ResponseProperty) {
-            if !old.deprecated && new.deprecated {
-                match new.sunset.as_deref() {
-                    Some(s) if crate::diff::parse_date(s).is_none() => {
-                        attr(self, "deprecated-sunset-invalid", format!("deprecated with an invalid x-sunset {s:?}"))
-                    }
-                    Some(s) => {
-                        if crate::diff::parse_date(s)
-                            .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
-                        {
-                            attr(self, "sunset-date-too-small", format!("sunset {s} is too soon"));
-                        }
-                        attr(self, "deprecated-with-sunset", format!("deprecated with sunset {s}"))
-                    }
-                    None => {
-                        attr(self, "deprecated", "deprecated".into());
-                        if !matches!(new.stability.as_deref(), Some("draft" | "alpha")) {
-                            attr(self, "deprecated-sunset-missing", "deprecated without an x-sunset date".into());
-                        }
-                    }
-                }
-            } else if old.deprecated && !new.deprecated {
-                attr(self, "reactivated", "reactivated".into());
-            }
-            // A property without a level counts as stable; the change is reported when the level
-            // the property leaves is at or above the threshold, as for endpoints.
-            let rank = |s: &Option<String>| crate::diff::stability_rank(s.as_deref());
-            // An invalid level on a property has no other place to be reported.
-            for (schema, side) in [(old, Side::Old), (new, Side::New)] {
-                if let (Some(level), None) = (&schema.stability, rank(&schema.stability))
-                    && old.stability != new.stability
-                {
-                    let message = format!(
-                        "{} has an invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)",
-                        w.subject(scope)
-                    );
-                    self.emit_at(w, "api-invalid-stability-level", side, schema.loc, message);
-                }
-            }
-            if let (Some(x), Some(y)) = (rank(&old.stability), rank(&new.stability))
-                && x >= self.options.stability_threshold
-            {
-                if y < x {
-                    attr(self, "stability-decreased", "stability decreased".into());
-                } else if y > x {
-                    attr(self, "stability-increased", "stability increased".into());
-                }
-            }
-        }
+        self.lifecycle(scope, old, new, w);
         // Recurse into the subschemas of keywords that exist on both sides.
         let nested = w.clone();
         for (x, y) in [
@@ -262,6 +214,63 @@ impl<'a> Differ<'a> {
         ] {
             if let (Some(x), Some(y)) = (x, y) {
                 self.schema(scope, x, y, &nested);
+            }
+        }
+    }
+
+    /// Deprecation and stability of a property: lifecycle changes, reported whatever else changed
+    /// (also when a nullable wrap explains the rest).
+    pub(in crate::diff) fn lifecycle(&mut self, scope: Scope, old: &Schema, new: &Schema, w: &Where<'a>) {
+        if !matches!(scope, Scope::RequestProperty | Scope::ResponseProperty) {
+            return;
+        }
+        let loc = new.loc;
+        let attr = |d: &mut Self, suffix: &str, detail: String| d.attr(scope, w, suffix, Side::New, loc, detail);
+        if !old.deprecated && new.deprecated {
+            match new.sunset.as_deref() {
+                Some(s) if crate::diff::parse_date(s).is_none() => {
+                    attr(self, "deprecated-sunset-invalid", format!("deprecated with an invalid x-sunset {s:?}"))
+                }
+                Some(s) => {
+                    if crate::diff::parse_date(s)
+                        .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
+                    {
+                        attr(self, "sunset-date-too-small", format!("sunset {s} is too soon"));
+                    }
+                    attr(self, "deprecated-with-sunset", format!("deprecated with sunset {s}"))
+                }
+                None => {
+                    attr(self, "deprecated", "deprecated".into());
+                    if !matches!(new.stability.as_deref(), Some("draft" | "alpha")) {
+                        attr(self, "deprecated-sunset-missing", "deprecated without an x-sunset date".into());
+                    }
+                }
+            }
+        } else if old.deprecated && !new.deprecated {
+            attr(self, "reactivated", "reactivated".into());
+        }
+        // A property without a level counts as stable; the change is reported when the level
+        // the property leaves is at or above the threshold, as for endpoints.
+        let rank = |s: &Option<String>| crate::diff::stability_rank(s.as_deref());
+        // An invalid level on a property has no other place to be reported.
+        for (schema, side) in [(old, Side::Old), (new, Side::New)] {
+            if let (Some(level), None) = (&schema.stability, rank(&schema.stability))
+                && old.stability != new.stability
+            {
+                let message = format!(
+                    "{} has an invalid x-stability-level {level:?} (expected draft, alpha, beta or stable)",
+                    w.subject(scope)
+                );
+                self.emit_at(w, "api-invalid-stability-level", side, schema.loc, message);
+            }
+        }
+        if let (Some(x), Some(y)) = (rank(&old.stability), rank(&new.stability))
+            && x >= self.options.stability_threshold
+        {
+            if y < x {
+                attr(self, "stability-decreased", "stability decreased".into());
+            } else if y > x {
+                attr(self, "stability-increased", "stability increased".into());
             }
         }
     }

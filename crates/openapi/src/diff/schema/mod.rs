@@ -12,10 +12,13 @@ use crate::model::*;
 
 mod attributes;
 mod compose;
+mod equivalence;
 mod properties;
 mod types;
+mod wraps;
 
 pub(super) use types::strongly_typed;
+pub(super) use wraps::Transition;
 
 /// Deepest nesting of inline schemas compared within one site (bounds recursion on
 /// pathological input; shared schemas start a new site and do not count).
@@ -27,14 +30,14 @@ impl<'a> Differ<'a> {
         let label: std::rc::Rc<str> = label.into();
         let site = self.sites.root(op, label.clone());
         self.visited.clear();
-        Where { site, op: Some(op), label, property: String::new(), env, depth: 0 }
+        Where { site, op: Some(op), label, property: String::new(), env, depth: 0, transition: Transition::None }
     }
 
     /// Compares a shared schema pair, once, as a site of its own.
     pub(super) fn compare_unit(&mut self, site: usize, a: SchemaId, b: SchemaId, scope: Scope) {
         let (env, label) = self.sites.unit_env(site);
         self.visited.clear();
-        let w = Where { site, op: None, label, property: String::new(), env, depth: 0 };
+        let w = Where { site, op: None, label, property: String::new(), env, depth: 0, transition: Transition::None };
         self.compare(scope, a, b, &w);
     }
 
@@ -50,41 +53,39 @@ impl<'a> Differ<'a> {
         self.compare(scope, a, b, w);
     }
 
+    /// Old schema `a` and new schema `b` validate alike (see `equivalence`), decided once per
+    /// pair.
+    pub(super) fn equivalent(&mut self, a: SchemaId, b: SchemaId) -> bool {
+        if let Some(&known) = self.equivalent.get(&(a, b)) {
+            return known;
+        }
+        let alike = equivalence::equivalent(self.old, a, self.new, b);
+        self.equivalent.insert((a, b), alike);
+        alike
+    }
+
     fn compare(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) {
         if w.depth > MAX_DEPTH || !self.visited.insert((a, b, scope, w.property.clone())) {
             return;
         }
         self.comparisons += 1;
-        let w = &Where { depth: w.depth + 1, ..w.clone() };
         let (old, new) = (self.old.schema(a), self.new.schema(b));
-        // `X` <-> `oneOf: [null, X]`: a nullability change of X, not a new composition.
-        let plain = |s: &Schema| s.one_of.is_empty() && s.any_of.is_empty();
-        match (old.null_wrap, new.null_wrap) {
-            (None, Some(inner)) if plain(old) => {
-                if !old.nullable {
-                    self.attr(scope, w, "became-nullable", Side::New, new.loc, "became nullable".into());
-                }
-                self.schema(scope, a, inner, w);
-                return;
-            }
-            (Some(inner), None) if plain(new) => {
-                if !new.nullable {
-                    self.attr(scope, w, "became-not-nullable", Side::New, new.loc, "became not nullable".into());
-                }
-                self.schema(scope, inner, b, w);
-                return;
-            }
-            _ => {}
+        if self.nullable_wrapping(scope, a, b, w) {
+            return;
+        }
+        // An object wrapped in a `oneOf` of alternatives that hold its properties: one breaking
+        // change (reported for a body), not the properties removed, the alternatives added and
+        // the type gone that the raw comparison finds.
+        let moved = wraps::one_of_wrapping(old, new, self.new);
+        let transition = if moved.is_empty() { Transition::None } else { Transition::OneOfWrapping };
+        let w = &Where { depth: w.depth + 1, transition, ..w.clone() };
+        if transition == Transition::OneOfWrapping && matches!(scope, Scope::RequestBody | Scope::ResponseBody) {
+            self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
         }
         self.new_write_only = new.write_only;
         self.attributes(scope, old, new, w);
         self.compositions(scope, old, new, w);
-        self.properties(scope, old, new, w);
-        if let Some(view) = self.union_view(old, new) {
-            // A plain schema split into alternatives: also compare it with what the
-            // alternatives accept together (their properties, the fields all of them require).
-            self.properties(scope, old, &view, w);
-        }
+        self.properties(scope, old, new, &moved, w);
         let nested = scope.nested();
         if let (Some(ia), Some(ib)) = (old.items, new.items) {
             self.schema(nested, ia, ib, &w.items());
@@ -97,5 +98,29 @@ impl<'a> Differ<'a> {
         if let (Some(x), Some(y)) = (old.not, new.not) {
             self.schema(scope, x, y, w);
         }
+    }
+
+    /// `X` <-> `oneOf: [{type: null}, X']` with `X'` validating as `X` does: only a nullability
+    /// change. Every raw change between `X` and the wrapper (type, values, constraints,
+    /// alternatives, properties, required) is an echo of the wrap; lifecycle changes are not.
+    /// False, and nothing reported, when the pair is not such a wrap (a narrowed `X'`, a
+    /// nullable or composed `X`): then the raw changes are the report.
+    fn nullable_wrapping(&mut self, scope: Scope, a: SchemaId, b: SchemaId, w: &Where<'a>) -> bool {
+        let (old, new) = (self.old.schema(a), self.new.schema(b));
+        let (suffix, detail) = if let Some(payload) = wraps::nullable_wrap_candidate(old, new)
+            && self.equivalent(a, payload)
+        {
+            ("became-nullable", "became nullable")
+        } else if let Some(payload) = wraps::nullable_wrap_candidate(new, old)
+            && self.equivalent(payload, b)
+        {
+            ("became-not-nullable", "became not nullable")
+        } else {
+            return false;
+        };
+        let w = &Where { depth: w.depth + 1, transition: Transition::None, ..w.clone() };
+        self.attr(scope, w, suffix, Side::New, new.loc, detail.into());
+        self.lifecycle(scope, old, new, w);
+        true
     }
 }

@@ -4,7 +4,16 @@ use crate::diff::{Differ, Scope, Side, Where};
 use crate::model::*;
 
 impl<'a> Differ<'a> {
-    pub(in crate::diff) fn properties(&mut self, scope: Scope, old: &Schema, new: &Schema, w: &Where<'a>) {
+    /// `moved`: properties of `old` that a oneOf wrapping moved into alternatives of `new` (see
+    /// `wraps::one_of_wrapping`): not removed from the contract, so not reported as removed.
+    pub(in crate::diff) fn properties(
+        &mut self,
+        scope: Scope,
+        old: &Schema,
+        new: &Schema,
+        moved: &[String],
+        w: &Where<'a>,
+    ) {
         let nested = scope.nested();
         let request = scope.is_request();
         // `required` names without a declared property still constrain the payload.
@@ -31,7 +40,7 @@ impl<'a> Differ<'a> {
                 | Scope::ResponseHeader
         );
         for (name, id) in &old.properties {
-            if new.property(name).is_some() {
+            if new.property(name).is_some() || moved.contains(name) {
                 continue;
             }
             let p = self.old.schema(*id);
