@@ -2,6 +2,7 @@
 //! through the library crates, picks a renderer and sets the exit code.
 
 use std::ffi::OsString;
+use std::fmt::Display;
 use std::io::Write;
 
 mod check;
@@ -9,6 +10,7 @@ mod contract_cmd;
 mod registry_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use schemagate_core::error::LoadError;
 use schemagate_core::{InputSpec, Level, Report, SourceSet};
 use schemagate_openapi as openapi;
 use schemagate_protobuf as protobuf;
@@ -284,47 +286,52 @@ enum RegistryCommand {
     },
 }
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+/// Why a command could not do its work (exit 2); its diagnostic code heads the report.
+#[derive(Debug, thiserror::Error)]
 enum CliError {
+    /// A file, at a line and column (`path:line:col: message`); `code` names the kind of input.
+    #[error("{error}")]
+    Load { error: LoadError, code: &'static str },
     #[error("{0}")]
-    #[diagnostic(code(schemagate::input))]
-    Load(protobuf::LoadError),
-    #[error("{0}")]
-    #[diagnostic(code(schemagate::source))]
     Source(schemagate_core::SourceError),
-    #[error("{0}")]
-    #[diagnostic(code(schemagate::openapi))]
-    OpenApi(schemagate_openapi::LoadError),
-    #[error("{0}")]
-    #[diagnostic(code(schemagate::policy))]
-    Policy(schemagate_openapi::policy::PolicyError),
     #[error("{path}: {source}")]
-    #[diagnostic(code(schemagate::config))]
     Config { path: String, source: std::io::Error },
     #[error("{0}")]
-    #[diagnostic(code(schemagate::usage))]
     Usage(String),
     #[error("writing output: {0}")]
-    #[diagnostic(code(schemagate::output))]
     Output(#[from] std::io::Error),
 }
 
-// Manual conversions: the wrapped errors are the whole message, not a "caused by" chain.
-impl From<protobuf::LoadError> for CliError {
-    fn from(e: protobuf::LoadError) -> Self {
-        CliError::Load(e)
+impl CliError {
+    /// An OpenAPI document that could not be loaded.
+    fn openapi(error: LoadError) -> CliError {
+        CliError::Load { error, code: "schemagate::openapi" }
+    }
+
+    /// An OpenAPI policy input (path filter, severity-levels file) that was refused.
+    fn policy(error: LoadError) -> CliError {
+        CliError::Load { error, code: "schemagate::policy" }
     }
 }
 
-impl From<schemagate_openapi::policy::PolicyError> for CliError {
-    fn from(e: schemagate_openapi::policy::PolicyError) -> Self {
-        CliError::Policy(e)
+impl miette::Diagnostic for CliError {
+    fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
+        Some(Box::new(match self {
+            CliError::Load { code, .. } => code,
+            CliError::Source(_) => "schemagate::source",
+            CliError::Config { .. } => "schemagate::config",
+            CliError::Usage(_) => "schemagate::usage",
+            CliError::Output(_) => "schemagate::output",
+        }))
     }
 }
 
-impl From<schemagate_openapi::LoadError> for CliError {
-    fn from(e: schemagate_openapi::LoadError) -> Self {
-        CliError::OpenApi(e)
+// Manual conversions: the wrapped errors are the whole message, not a "caused by" chain. A bare
+// `LoadError` is a Protobuf input (schema files, buf.yaml); OpenAPI documents and policy inputs
+// go through `CliError::openapi` and `CliError::policy`.
+impl From<LoadError> for CliError {
+    fn from(error: LoadError) -> Self {
+        CliError::Load { error, code: "schemagate::input" }
     }
 }
 
@@ -457,10 +464,10 @@ fn read_text(path: &str) -> Result<String, CliError> {
 fn openapi_policy(args: &OpenApiArgs) -> Result<openapi::policy::Policy, CliError> {
     let mut policy = openapi::policy::Policy::default();
     if let Some(r) = &args.match_path {
-        policy.match_path = Some(openapi::policy::Policy::path_regex("--match-path", r)?);
+        policy.match_path = Some(openapi::policy::Policy::path_regex("--match-path", r).map_err(CliError::policy)?);
     }
     if let Some(r) = &args.exclude_path {
-        policy.exclude_path = Some(openapi::policy::Policy::path_regex("--exclude-path", r)?);
+        policy.exclude_path = Some(openapi::policy::Policy::path_regex("--exclude-path", r).map_err(CliError::policy)?);
     }
     for (file, level) in
         [(&args.err_ignore, Some(Level::Error)), (&args.warn_ignore, Some(Level::Warning)), (&args.ignore, None)]
@@ -470,7 +477,7 @@ fn openapi_policy(args: &OpenApiArgs) -> Result<openapi::policy::Policy, CliErro
         }
     }
     if let Some(path) = &args.severity_levels {
-        policy.add_levels_file(path, &read_text(path)?)?;
+        policy.add_levels_file(path, &read_text(path)?).map_err(CliError::policy)?;
     }
     Ok(policy)
 }
@@ -488,7 +495,7 @@ fn openapi_report(
 ) -> Result<u8, CliError> {
     let policy = openapi_policy(args)?;
     let (new_spec, old_spec) = rayon_join(|| openapi::load_input(new), || openapi::load_input(old));
-    let (new_spec, old_spec) = (new_spec?, old_spec?);
+    let (new_spec, old_spec) = (new_spec.map_err(CliError::openapi)?, old_spec.map_err(CliError::openapi)?);
     let options = openapi::diff::Options {
         deprecation_days_beta: args.deprecation_days_beta,
         deprecation_days_stable: args.deprecation_days_stable,
