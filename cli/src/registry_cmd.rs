@@ -2,13 +2,12 @@
 //! Subjects come from schemagate.yaml; Protobuf imports found in the module are registered as
 //! referenced subjects named by their import paths, as Confluent's serializers do.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use schemagate_registry::client::{
-    Client, ClientError, Compatibility, Reference, Schema, Version, fetch_references, import_closure, import_paths,
-    register_with_references,
+    Client, ClientError, Compatibility, Schema, Version, fetch_references, import_closure, register_with_references,
+    registered_references,
 };
 
 use crate::check::{GateConfig, GateError, Subject};
@@ -44,52 +43,13 @@ fn import_root(config: &GateConfig, subject: &Subject) -> PathBuf {
     }
 }
 
-/// The references of a text to already-registered imports (import path = subject). `None` when
-/// an import of the module is not registered (yet) with this exact text.
-fn references(
-    client: &Client,
-    text: &str,
-    payload: &Payload,
-    memo: &mut HashMap<String, Option<i64>>,
-    depth: usize,
-) -> Result<Option<Vec<Reference>>, ClientError> {
-    let mut refs = Vec::new();
-    for path in import_paths(text) {
-        let Some((_, body)) = payload.imports.iter().find(|(p, _)| *p == path) else { continue };
-        let version = match memo.get(&path) {
-            Some(v) => *v,
-            None => {
-                // Protobuf forbids import cycles; the depth bound only guards against a
-                // malformed module looping here.
-                let v = if depth > 64 {
-                    None
-                } else {
-                    match references(client, body, payload, memo, depth + 1)? {
-                        None => None,
-                        Some(r) => client
-                            .lookup(&path, &Schema::new(&payload.schema_type, body.clone()).with_references(r))?
-                            .map(|found| found.version),
-                    }
-                };
-                memo.insert(path.clone(), v);
-                v
-            }
-        };
-        match version {
-            Some(version) => refs.push(Reference { name: path.clone(), subject: path, version }),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(refs))
-}
-
 /// The registry's own verdict on the work tree's schema against the subject's registered
 /// versions (`POST /compatibility/subjects/{s}/versions/latest?verbose=true`). `Err` carries
 /// why it could not be asked (e.g. an import not registered yet).
 pub fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -> Result<Compatibility, GateError> {
     let payload = payload(config, subject)?;
     let err = |e: ClientError| format!("registry {}, subject {}: {e}", client.url(), subject.name);
-    let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
+    let refs = registered_references(client, &payload.schema_type, &payload.text, &payload.imports)
         .map_err(err)?
         .ok_or_else(|| "an imported file is not registered with this text yet".to_string())?;
     let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
@@ -112,7 +72,7 @@ pub fn push(config: &GateConfig, client: &Client, out: &mut dyn Write) -> Result
             register_with_references(client, &subject.name, &payload.text, &payload.schema_type, &payload.imports);
         let pushed = match result {
             Ok(id) => {
-                let refs = references(client, &payload.text, &payload, &mut HashMap::new(), 0)
+                let refs = registered_references(client, &payload.schema_type, &payload.text, &payload.imports)
                     .map_err(|e| format!("registry {}, subject {}: {e}", client.url(), subject.name))?
                     .unwrap_or_default();
                 let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
