@@ -6,115 +6,12 @@ use std::path::{Path, PathBuf};
 
 use schemagate_core::compat::{CompatLevel, CompatResult, check_level};
 use schemagate_core::{Finding, InputSpec, Level, Location, Report};
-use schemagate_registry::client::{Auth, Client, ClientConfig, SubjectVersion, Version};
-use serde::Deserialize;
+use schemagate_registry::client::{
+    Client, ClientError, Compatibility, Schema, SubjectVersion, Version, registered_references,
+};
 
-/// The `schemagate.yaml` gate configuration (documented in docs/config.md, JSON Schema in
-/// docs/schemagate.schema.json).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GateConfig {
-    /// buf-style Protobuf settings; `breaking:` lives at the top level like in buf.yaml.
-    #[serde(default)]
-    pub protobuf: Option<ProtobufConfig>,
-    #[serde(default)]
-    pub breaking: Option<serde_json::Value>,
-    #[serde(default)]
-    pub openapi: Vec<OpenApiSpec>,
-    #[serde(default)]
-    pub subjects: Vec<Subject>,
-    /// error (default), warning or info.
-    #[serde(default)]
-    pub fail_on: Option<String>,
-    /// Report schema files that no subject maps ("no schema, no merge").
-    #[serde(default)]
-    pub require_subjects: bool,
-    #[serde(default)]
-    pub version: Option<String>,
-    /// The Schema Registry used by `--against registry`.
-    #[serde(default)]
-    pub registry: Option<RegistryConfig>,
-    /// `schemagate contract test` settings (contracts folder, Kafka, registry).
-    #[serde(default)]
-    pub contract: Option<schemagate_contract::ContractSettings>,
-}
-
-impl GateConfig {
-    /// The client for `registry:` (or only `--registry-url`).
-    pub fn registry_client(&self, url: Option<&str>) -> Result<Client, GateError> {
-        self.registry.as_ref().unwrap_or(&RegistryConfig::default()).client(url)
-    }
-}
-
-/// How to reach the registry. Secrets are never written in the file: the fields name
-/// environment variables.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegistryConfig {
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub username_env: Option<String>,
-    #[serde(default)]
-    pub password_env: Option<String>,
-    #[serde(default)]
-    pub token_env: Option<String>,
-    /// PEM file of extra CA certificates.
-    #[serde(default)]
-    pub ca_cert: Option<PathBuf>,
-}
-
-impl RegistryConfig {
-    /// A client for this registry; `url` (from the command line) overrides the file's.
-    pub fn client(&self, url: Option<&str>) -> Result<Client, GateError> {
-        let url = url.map(str::to_string).or_else(|| self.url.clone()).ok_or_else(|| {
-            "--against registry needs a registry URL: --registry-url or `registry.url` in the config".to_string()
-        })?;
-        let mut cfg = ClientConfig::new(url);
-        cfg.auth = match (&self.username_env, &self.password_env, &self.token_env) {
-            (Some(u), Some(p), None) => Auth::Basic { user_env: u.clone(), password_env: p.clone() },
-            (None, None, Some(t)) => Auth::Bearer { token_env: t.clone() },
-            (None, None, None) => Auth::None,
-            _ => {
-                return Err("registry: give username_env and password_env together, or token_env alone".into());
-            }
-        };
-        cfg.ca_cert = self.ca_cert.clone();
-        Client::new(&cfg).map_err(|e| format!("registry: {e}"))
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProtobufConfig {
-    /// Folder of the Protobuf module (its buf.yaml, if any, gives the roots).
-    pub path: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OpenApiSpec {
-    pub path: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Subject {
-    pub name: String,
-    #[serde(rename = "type", default = "protobuf_type")]
-    pub schema_type: String,
-    pub file: String,
-    /// Confluent compatibility level for this subject (default BACKWARD).
-    #[serde(default)]
-    pub level: Option<String>,
-    /// The message or record the subject carries (informational).
-    #[serde(default)]
-    pub record: Option<String>,
-}
-
-fn protobuf_type() -> String {
-    "PROTOBUF".into()
-}
+use crate::config::{GateConfig, GateError, Subject};
+use crate::subjects::{payload, registry_error};
 
 /// Where the baseline comes from.
 pub enum Baseline {
@@ -153,41 +50,6 @@ impl Baseline {
     }
 }
 
-/// Why the gate could not run.
-pub type GateError = String;
-
-pub fn load_config(path: &Path) -> Result<GateConfig, GateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let config: GateConfig = yaml_serde::from_str(&text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        format!("{}:{line}:{column}: {e}", path.display())
-    })?;
-    // Paths are read both in the work tree and at the baseline, so they must stay inside the
-    // repository: relative, without `..`.
-    let paths = config
-        .protobuf
-        .iter()
-        .map(|p| &p.path)
-        .chain(config.openapi.iter().map(|o| &o.path))
-        .chain(config.subjects.iter().map(|s| &s.file));
-    for p in paths {
-        let outside = Path::new(p).is_absolute()
-            || Path::new(p).components().any(|c| matches!(c, std::path::Component::ParentDir));
-        if outside {
-            let (line, column) = text
-                .lines()
-                .enumerate()
-                .find_map(|(i, l)| l.find(p.as_str()).map(|c| (i + 1, c + 1)))
-                .unwrap_or((1, 1));
-            return Err(format!(
-                "{}:{line}:{column}: `{p}`: paths must be relative to the repository top and stay inside it",
-                path.display()
-            ));
-        }
-    }
-    Ok(config)
-}
-
 fn finding(rule: &str, level: Level, path: &str, message: String) -> Finding {
     Finding::new(rule, level, path, Location::NONE, message)
 }
@@ -203,7 +65,7 @@ pub fn run_gate(config: &GateConfig, baseline: &Baseline) -> Result<Report, Gate
     let pulled = match baseline {
         Baseline::Registry(client, _) if config.protobuf.is_some() => {
             let dir = tempfile::tempdir().map_err(|e| format!("a temporary folder for the registry baseline: {e}"))?;
-            crate::registry_cmd::pull(config, client, dir.path(), &mut std::io::sink())?;
+            crate::subjects::pull(config, client, dir.path(), &mut std::io::sink())?;
             Some(dir)
         }
         _ => None,
@@ -434,9 +296,7 @@ fn registry_subject(
     level: Option<CompatLevel>,
     client: &Client,
 ) -> Result<Option<(CompatLevel, CompatResult)>, GateError> {
-    let err = |e: schemagate_registry::client::ClientError| {
-        format!("registry {}, subject {}: {e}", client.url(), subject.name)
-    };
+    let err = |e: ClientError| registry_error(client, &subject.name, e);
     let versions = match client.versions(&subject.name, false) {
         Ok(v) => v,
         Err(e) if e.error_code() == Some(40401) => return Ok(None),
@@ -554,7 +414,7 @@ fn registry_subject(
 /// two disagree (one of the engines is wrong about this change; the registry decides at deploy).
 fn remote_findings(config: &GateConfig, subject: &Subject, client: &Client, local: bool) -> Vec<Finding> {
     let at = |rule: &str, level: Level, message: String| finding(rule, level, &subject.file, message);
-    match crate::registry_cmd::remote_verdict(client, config, subject) {
+    match remote_verdict(client, config, subject) {
         Err(why) => vec![at(
             "REMOTE_VERIFY_SKIPPED",
             Level::Warning,
@@ -595,4 +455,17 @@ fn remote_findings(config: &GateConfig, subject: &Subject, client: &Client, loca
             out
         }
     }
+}
+
+/// The registry's own verdict on the work tree's schema against the subject's registered
+/// versions (`POST /compatibility/subjects/{s}/versions/latest?verbose=true`). `Err` carries
+/// why it could not be asked (e.g. an import not registered yet).
+fn remote_verdict(client: &Client, config: &GateConfig, subject: &Subject) -> Result<Compatibility, GateError> {
+    let payload = payload(config, subject)?;
+    let err = |e: ClientError| registry_error(client, &subject.name, e);
+    let refs = registered_references(client, &payload.schema_type, &payload.text, &payload.imports)
+        .map_err(err)?
+        .ok_or_else(|| "an imported file is not registered with this text yet".to_string())?;
+    let schema = Schema::new(&payload.schema_type, payload.text.clone()).with_references(refs);
+    client.test_compatibility(&subject.name, Version::Latest, &schema).map_err(err)
 }

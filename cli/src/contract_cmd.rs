@@ -7,7 +7,7 @@ use std::time::Duration;
 use schemagate_contract::{ContractError, ContractSettings, Mode, RunOptions, kafka, report};
 use schemagate_registry::client::Client;
 
-use crate::check::GateConfig;
+use crate::config::{GateConfig, load_config};
 
 /// Output formats of a contract run.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -65,7 +65,7 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<u8, String> {
     let config = if args.config.is_file() {
-        crate::check::load_config(&args.config)?
+        load_config(&args.config)?
     } else if args.config != Path::new("schemagate.yaml") {
         return Err(format!("{}: no such file", args.config.display()));
     } else {

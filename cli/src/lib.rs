@@ -6,8 +6,10 @@ use std::fmt::Display;
 use std::io::Write;
 
 mod check;
+mod config;
 mod contract_cmd;
 mod registry_cmd;
+mod subjects;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use schemagate_core::error::LoadError;
@@ -534,7 +536,7 @@ fn gate(
     remote_verify: bool,
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
-    let cfg = check::load_config(config).map_err(CliError::Usage)?;
+    let cfg = config::load_config(config).map_err(CliError::Usage)?;
     if remote_verify && against != "registry" {
         return Err(CliError::Usage("--remote-verify needs --against registry".into()));
     }
@@ -567,11 +569,11 @@ fn registry_push_pull(
     pull_to: Option<&std::path::Path>,
     stdout: &mut dyn Write,
 ) -> Result<u8, CliError> {
-    let cfg = check::load_config(config).map_err(CliError::Usage)?;
+    let cfg = config::load_config(config).map_err(CliError::Usage)?;
     let client = cfg.registry_client(registry_url).map_err(CliError::Usage)?;
     match pull_to {
         Some(dir) => {
-            registry_cmd::pull(&cfg, &client, dir, stdout).map_err(CliError::Usage)?;
+            subjects::pull(&cfg, &client, dir, stdout).map_err(CliError::Usage)?;
             Ok(EXIT_OK)
         }
         None => Ok(if registry_cmd::push(&cfg, &client, stdout).map_err(CliError::Usage)? {
