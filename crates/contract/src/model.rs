@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use schemagate_core::error::LoadError;
 use serde::Deserialize;
 
 use crate::error::ContractError;
@@ -184,18 +185,18 @@ impl Contract {
     /// An error at the first line of the file mentioning `needle` (the file's start otherwise).
     pub fn error_at(&self, needle: &str, message: impl Into<String>) -> ContractError {
         let (line, column) = locate(&self.text, needle);
-        ContractError::Input(format!("{}:{line}:{column}: {}", self.file.display(), message.into()))
+        LoadError::new(self.file.display().to_string(), line, column, message).into()
     }
 }
 
 /// Line and column (1-based) of the first occurrence of `needle` in `text`.
-pub fn locate(text: &str, needle: &str) -> (usize, usize) {
+pub fn locate(text: &str, needle: &str) -> (u32, u32) {
     if needle.is_empty() {
         return (1, 1);
     }
     text.lines()
         .enumerate()
-        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+        .find_map(|(i, l)| l.find(needle).map(|c| (i as u32 + 1, l[..c].chars().count() as u32 + 1)))
         .unwrap_or((1, 1))
 }
 
@@ -225,15 +226,9 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Contract>, ContractError> {
 pub fn load_file(path: &Path) -> Result<Contract, ContractError> {
     let bytes = std::fs::read(path).map_err(|e| ContractError::Input(format!("{}: {e}", path.display())))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        ContractError::Input(format!("{}:{line}:{column}: not valid UTF-8", path.display()))
+        LoadError::at_offset(path.display().to_string(), e.as_bytes(), e.utf8_error().valid_up_to(), "not valid UTF-8")
     })?;
-    let mut contract: Contract = yaml_serde::from_str(&text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        ContractError::Input(format!("{}:{line}:{column}: {e}", path.display()))
-    })?;
+    let mut contract: Contract = yaml_serde::from_str(&text).map_err(|e| ContractError::yaml(path, &e))?;
     contract.file = path.to_path_buf();
     contract.text = text;
     validate(&contract)?;

@@ -8,15 +8,8 @@ use crate::json;
 use crate::model::*;
 use crate::yaml::{self, Node, Pos, Value};
 
-/// Why a spec could not be loaded; always names a file, line and column.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
-pub struct LoadError {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
+/// Why a spec could not be loaded: core's positioned error (a file, line and column).
+pub use schemagate_core::error::LoadError;
 
 /// Reads files for the loader: from disk or from a git revision.
 pub trait Fetch {
@@ -184,12 +177,7 @@ fn only_annotations_besides(node: &Node, allowed: &[&str]) -> bool {
 
 impl<'f> Builder<'f> {
     fn error(&self, file: usize, pos: Pos, message: impl Into<String>) -> LoadError {
-        LoadError {
-            path: self.fetch.display(&self.doc_paths[file]),
-            line: pos.line.max(1),
-            column: pos.column.max(1),
-            message: message.into(),
-        }
+        LoadError::new(self.fetch.display(&self.doc_paths[file]), pos.line.max(1), pos.column.max(1), message)
     }
 
     /// Loads a document, or returns it when already loaded. `from` locates the reference.
@@ -199,21 +187,13 @@ impl<'f> Builder<'f> {
         }
         let bytes = self.fetch.fetch(path).map_err(|e| match from {
             Some((file, pos)) => self.error(file, pos, format!("$ref to \"{path}\": {e}")),
-            None => LoadError { path: self.fetch.display(path), line: 1, column: 1, message: e },
+            None => LoadError::new(self.fetch.display(path), 1, 1, e),
         })?;
         let display = self.fetch.display(path);
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let before = &bytes[..e.valid_up_to()];
-            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let column = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-            LoadError { path: display.clone(), line, column, message: "file is not valid UTF-8".into() }
-        })?;
-        let root = parse_document(path, text).map_err(|e| LoadError {
-            path: display.clone(),
-            line: e.pos.line,
-            column: e.pos.column,
-            message: e.message,
-        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| LoadError::at_offset(display.clone(), &bytes, e.valid_up_to(), "file is not valid UTF-8"))?;
+        let root = parse_document(path, text)
+            .map_err(|e| LoadError::new(display.clone(), e.pos.line, e.pos.column, e.message))?;
         let index = self.docs.len();
         self.docs.push(Rc::new(root));
         self.doc_paths.push(path.to_string());

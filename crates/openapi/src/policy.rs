@@ -5,15 +5,9 @@ use std::collections::HashMap;
 use regex::Regex;
 use schemagate_core::{ApiUse, Finding, Level};
 
-/// Why a policy input was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
-pub struct PolicyError {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
+/// Why a policy input was refused: core's positioned error, whose path is the file or the
+/// command-line flag that gave it.
+pub type PolicyError = schemagate_core::error::LoadError;
 
 /// Filters and overrides applied to the findings of a diff.
 #[derive(Debug, Default)]
@@ -31,12 +25,7 @@ pub struct Policy {
 impl Policy {
     /// Compiles a path regex given on the command line.
     pub fn path_regex(flag: &str, text: &str) -> Result<Regex, PolicyError> {
-        Regex::new(text).map_err(|e| PolicyError {
-            path: flag.to_string(),
-            line: 1,
-            column: 1,
-            message: format!("invalid regular expression: {e}"),
-        })
+        Regex::new(text).map_err(|e| PolicyError::new(flag, 1, 1, format!("invalid regular expression: {e}")))
     }
 
     /// Adds an ignore file: one change per line, as oasdiff prints them
@@ -59,20 +48,10 @@ impl Policy {
             }
             let mut parts = trimmed.split_whitespace();
             let (Some(id), Some(level), None) = (parts.next(), parts.next(), parts.next()) else {
-                return Err(PolicyError {
-                    path: path.into(),
-                    line: line_no,
-                    column: 1,
-                    message: "expected `<check-id> <err|warn|info|none>`".into(),
-                });
+                return Err(PolicyError::new(path, line_no, 1, "expected `<check-id> <err|warn|info|none>`"));
             };
             if crate::checks::level_of(id).is_none() {
-                return Err(PolicyError {
-                    path: path.into(),
-                    line: line_no,
-                    column: 1,
-                    message: format!("unknown check id `{id}`"),
-                });
+                return Err(PolicyError::new(path, line_no, 1, format!("unknown check id `{id}`")));
             }
             let level = match level.to_ascii_lowercase().as_str() {
                 "err" | "error" => Some(Level::Error),
@@ -81,12 +60,7 @@ impl Policy {
                 "none" => None,
                 other => {
                     let column = line.find(level).map(|c| c as u32 + 1).unwrap_or(1);
-                    return Err(PolicyError {
-                        path: path.into(),
-                        line: line_no,
-                        column,
-                        message: format!("unknown level `{other}`"),
-                    });
+                    return Err(PolicyError::new(path, line_no, column, format!("unknown level `{other}`")));
                 }
             };
             self.levels.insert(id.to_string(), level);

@@ -116,10 +116,8 @@ fn unreachable_default() -> BreakingConfig {
 }
 
 fn parse(path: &str, text: &[u8]) -> Result<RawConfig, LoadError> {
-    let text = std::str::from_utf8(text).map_err(|e| {
-        let (line, column) = line_col(text, e.valid_up_to());
-        LoadError::new(path, line, column, "file is not valid UTF-8")
-    })?;
+    let text = std::str::from_utf8(text)
+        .map_err(|e| LoadError::at_offset(path, text, e.valid_up_to(), "file is not valid UTF-8"))?;
     if text.trim().is_empty() {
         return Ok(RawConfig::default());
     }
@@ -127,14 +125,6 @@ fn parse(path: &str, text: &[u8]) -> Result<RawConfig, LoadError> {
         let (line, column) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
         LoadError::new(path, line, column, format!("invalid configuration: {e}"))
     })
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_col(bytes: &[u8], offset: usize) -> (u32, u32) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-    let col = before.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
-    (line, col)
 }
 
 fn version_of(raw: &RawConfig, path: &str) -> Result<ConfigVersion, LoadError> {

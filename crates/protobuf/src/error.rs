@@ -8,19 +8,6 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Why a Protobuf input could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
-pub struct LoadError {
-    /// Path of the file, as the user can find it (input name joined with the relative path).
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl LoadError {
-    pub fn new(path: impl Into<String>, line: u32, column: u32, message: impl Into<String>) -> LoadError {
-        LoadError { path: path.into(), line, column, message: message.into() }
-    }
-}
+/// Why a Protobuf input could not be loaded: core's positioned error, whose path is the file as
+/// the user can find it (input name joined with the relative path).
+pub use schemagate_core::error::LoadError;

@@ -96,8 +96,7 @@ pub fn load(set: &SourceSet) -> Result<Module, LoadError> {
     }
     let parse_one = |(module_path, input_path, bytes): &(String, &str, &[u8])| -> Result<ProtoFile, LoadError> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = config::line_col(bytes, e.valid_up_to());
-            LoadError::new(display_path(set, input_path), line, column, "file is not valid UTF-8")
+            LoadError::at_offset(display_path(set, input_path), bytes, e.valid_up_to(), "file is not valid UTF-8")
         })?;
         let mut file = parser::parse_file(module_path, text)
             .map_err(|e| LoadError::new(display_path(set, input_path), e.line, e.column, e.message))?;

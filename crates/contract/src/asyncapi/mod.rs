@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Component, Path, PathBuf};
 
+use schemagate_core::error::LoadError;
 use yaml_serde::Value;
 
 use crate::error::ContractError;
@@ -75,7 +76,7 @@ impl Doc {
     /// An error at the line of the key path `keys` (each key searched after the previous one).
     fn err(&self, keys: &[&str], message: impl Display) -> ContractError {
         let (line, column) = position(&self.text, keys);
-        input(format!("{}:{line}:{column}: {message}", self.path.display()))
+        LoadError::new(self.path.display().to_string(), line, column, message.to_string()).into()
     }
 
     /// Follows local `$ref`s from `v` to a value that is not a reference.
@@ -133,10 +134,7 @@ impl Doc {
 
 /// YAML (or JSON) text; errors as `file:line:col`.
 fn parse(path: &Path, text: &str) -> Result<Value, ContractError> {
-    yaml_serde::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        input(format!("{}:{line}:{column}: {e}", path.display()))
-    })
+    yaml_serde::from_str(text).map_err(|e| ContractError::yaml(path, &e))
 }
 
 fn refuse_remote(doc: &Doc, r: &str, at: &[&str]) -> Result<(), ContractError> {
@@ -154,7 +152,7 @@ fn refuse_remote(doc: &Doc, r: &str, at: &[&str]) -> Result<(), ContractError> {
 
 /// Line and column of the key path `keys` in YAML or pretty-printed JSON: each key is searched
 /// on the lines after the previous one (1:1 when the first is not found).
-fn position(text: &str, keys: &[&str]) -> (usize, usize) {
+fn position(text: &str, keys: &[&str]) -> (u32, u32) {
     let lines: Vec<&str> = text.lines().collect();
     let (mut start, mut found) = (0, (1, 1));
     for key in keys {
@@ -167,7 +165,7 @@ fn position(text: &str, keys: &[&str]) -> (usize, usize) {
             })
         });
         let Some((i, column)) = hit else { break };
-        found = (i + 1, column);
+        found = (i as u32 + 1, column as u32);
         start = i + 1;
     }
     found

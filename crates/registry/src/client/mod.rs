@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub use error::ClientError;
-pub use references::{fetch_references, import_closure, import_closure_with, import_paths, register_with_references};
+pub use references::{
+    fetch_references, import_closure, import_closure_with, import_paths, register_with_references,
+    registered_references,
+};
 pub use strategy::SubjectNameStrategy;
 
 const V1_JSON: &str = "application/vnd.schemaregistry.v1+json";

@@ -145,6 +145,57 @@ pub fn register_with_references(
     client.register(subject, &main)
 }
 
+/// The references of a Protobuf `text` to its `imports` (`(import path, text)`, as
+/// [`import_closure`] finds them) registered under their import paths with exactly these texts
+/// (and references of their own). `None` when one is not registered (yet) that way. Imports not
+/// among `imports` (e.g. `google/protobuf/*.proto`) are left to the registry.
+pub fn registered_references(
+    client: &Client,
+    schema_type: &str,
+    text: &str,
+    imports: &[(String, String)],
+) -> Result<Option<Vec<Reference>>, ClientError> {
+    lookup_references(client, schema_type, text, imports, &mut HashMap::new(), 0)
+}
+
+fn lookup_references(
+    client: &Client,
+    schema_type: &str,
+    text: &str,
+    imports: &[(String, String)],
+    memo: &mut HashMap<String, Option<i64>>,
+    depth: usize,
+) -> Result<Option<Vec<Reference>>, ClientError> {
+    let mut refs = Vec::new();
+    for path in import_paths(text) {
+        let Some((_, body)) = imports.iter().find(|(p, _)| *p == path) else { continue };
+        let version = match memo.get(&path) {
+            Some(v) => *v,
+            None => {
+                // Protobuf forbids import cycles; the depth bound only guards against a
+                // malformed module looping here.
+                let v = if depth > 64 {
+                    None
+                } else {
+                    match lookup_references(client, schema_type, body, imports, memo, depth + 1)? {
+                        None => None,
+                        Some(r) => client
+                            .lookup(&path, &Schema::new(schema_type, body.clone()).with_references(r))?
+                            .map(|found| found.version),
+                    }
+                };
+                memo.insert(path.clone(), v);
+                v
+            }
+        };
+        match version {
+            Some(version) => refs.push(Reference { name: path.clone(), subject: path, version }),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(refs))
+}
+
 fn visit<'a>(
     path: &'a str,
     texts: &HashMap<&'a str, &'a str>,

@@ -1,4 +1,5 @@
-//! `schemagate contract test|verify|cleanup`: event contract tests through a real Kafka broker.
+//! `schemagate contract test|verify|cleanup|import-asyncapi`: event contract tests through a
+//! real Kafka broker.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,7 +8,38 @@ use std::time::Duration;
 use schemagate_contract::{ContractError, ContractSettings, Mode, RunOptions, kafka, report};
 use schemagate_registry::client::Client;
 
-use crate::check::GateConfig;
+use crate::CliError;
+use crate::config::{GateConfig, load_config};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ContractCommand {
+    /// Create each topic, register the producer's schema, produce every example in the
+    /// Confluent wire format and verify it as each consumer. Exit 1 when a contract fails.
+    Test(ContractArgs),
+    /// Verify what each topic already holds (up to its end offsets at start) as each consumer;
+    /// nothing is produced.
+    Verify(ContractArgs),
+    /// Remove containers left behind by interrupted runs (label dev.schemagate.contract);
+    /// containers of runs still going are kept unless `--all`.
+    Cleanup {
+        /// Also remove containers of runs that are still going.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write contracts (one per Kafka topic) from AsyncAPI 3.0 documents: producers from `send`
+    /// operations, consumers from `receive`, values and examples from the messages.
+    ImportAsyncapi(ImportArgs),
+}
+
+pub fn run(command: &ContractCommand, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, CliError> {
+    match command {
+        ContractCommand::Test(args) => test_or_verify(args, false, stdout, stderr),
+        ContractCommand::Verify(args) => test_or_verify(args, true, stdout, stderr),
+        ContractCommand::Cleanup { all } => cleanup(*all, stdout),
+        ContractCommand::ImportAsyncapi(args) => import_asyncapi(args, stdout, stderr),
+    }
+    .map_err(CliError::Usage)
+}
 
 /// Output formats of a contract run.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -58,14 +90,14 @@ pub struct ContractArgs {
 }
 
 /// Exit codes as for the gate: 0 passed, 1 a contract failed, 2 bad input or infrastructure.
-pub fn run(
+fn test_or_verify(
     args: &ContractArgs,
     verify_only: bool,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8, String> {
     let config = if args.config.is_file() {
-        crate::check::load_config(&args.config)?
+        load_config(&args.config)?
     } else if args.config != Path::new("schemagate.yaml") {
         return Err(format!("{}: no such file", args.config.display()));
     } else {
@@ -187,7 +219,7 @@ pub fn run(
 
 /// `contract cleanup`: removes containers labelled `dev.schemagate.contract` whose run has
 /// ended (all of them with `all`).
-pub fn cleanup(all: bool, stdout: &mut dyn Write) -> Result<u8, String> {
+fn cleanup(all: bool, stdout: &mut dyn Write) -> Result<u8, String> {
     let (removed, kept) = kafka::cleanup(all).map_err(|e| e.to_string())?;
     let out = |stdout: &mut dyn Write, line: String| writeln!(stdout, "{line}").map_err(|e| e.to_string());
     for id in &removed {
@@ -219,7 +251,7 @@ pub struct ImportArgs {
 }
 
 /// `contract import-asyncapi`: every file is planned and checked before any is written.
-pub fn import_asyncapi(args: &ImportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, String> {
+fn import_asyncapi(args: &ImportArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<u8, String> {
     use schemagate_contract::asyncapi;
     let options = asyncapi::ImportOptions {
         documents: args.documents.clone(),
