@@ -83,7 +83,22 @@ fn ignore_files_and_path_filters() {
     assert!(!out.contains("new-required-request-parameter"), "{out}");
     assert!(out.contains("new-required-request-property"), "{out}");
     let (_, out, _) = sg(&["diff", &v2(), "--against", &v1(), "--match-path", "^/orders$"]);
-    assert!(out.lines().filter(|l| l.contains(" [")).all(|l| l.contains(" /orders] ")), "{out}");
+    // A change in a shared component names its first operation and how many more reach it.
+    assert!(
+        out.lines().filter(|l| l.contains(" [")).all(|l| l.contains(" /orders] ") || l.contains(" /orders (+")),
+        "{out}"
+    );
+    // Every operation kept, the first and the further ones, is /orders.
+    let (_, out, _) = sg(&["diff", &v2(), "--against", &v1(), "--match-path", "^/orders$", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["uses"].as_array().is_some_and(|u| u.len() > 1)), "{out}");
+    for f in findings {
+        assert_eq!(f["api_path"], "/orders", "{f}");
+        for u in f["uses"].as_array().into_iter().flatten() {
+            assert_eq!(u["api_path"], "/orders", "{f}");
+        }
+    }
 }
 
 #[test]
