@@ -80,6 +80,10 @@ struct Env {
     form_explode: bool,
     /// The schema describes a header parameter.
     header_param: bool,
+    /// The days of notice the deprecation policy asks for the operation's stability level
+    /// (`None` for an invalid level, where the policy does not apply): a property deprecated
+    /// without a sunset, or with one too soon, is judged by it.
+    deprecation_days: Option<i64>,
 }
 
 /// Where a schema comparison happens: a site (one use in an operation, or one shared component

@@ -27,6 +27,7 @@ const MAX_DEPTH: usize = 64;
 impl<'a> Differ<'a> {
     /// Starts a site rooted in an operation: one body, parameter or header compared.
     pub(super) fn root_site(&mut self, op: &'a Operation, label: String, env: Env) -> Where<'a> {
+        let env = Env { deprecation_days: self.deprecation_days(op.stability.as_deref()), ..env };
         let label: std::rc::Rc<str> = label.into();
         let site = self.sites.root(op, label.clone());
         self.visited.clear();
