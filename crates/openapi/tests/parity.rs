@@ -143,3 +143,21 @@ fn a_deprecated_property_gets_exactly_one_finding() {
         ["request-property-deprecated", "response-property-deprecated"]
     );
 }
+
+// --- Removals after the sunset ---
+
+#[test]
+fn removing_what_was_deprecated_after_its_sunset_is_no_change() {
+    let empty = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let gone = endpoint("deprecated: true, x-sunset: '2025-06-01', ");
+    assert!(ids(&gone, empty).is_empty());
+    // Before the sunset, or without one, it is reported.
+    let due = endpoint("deprecated: true, x-sunset: '2026-06-01', ");
+    assert_eq!(ids(&due, empty), ["api-path-removed-before-sunset"]);
+    assert_eq!(ids(&endpoint("deprecated: true, "), empty), ["api-path-removed-with-deprecation"]);
+    // A parameter likewise.
+    let param = parameter("", "deprecated: true, x-sunset: '2025-06-01', ");
+    let without = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /items:\n    get: {responses: {'200': \
+                   {description: ok}}}\n";
+    assert!(ids(&param, without).is_empty());
+}

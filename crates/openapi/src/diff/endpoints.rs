@@ -49,32 +49,25 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A removed operation, as oasdiff's `checkAPIRemoval`: one removed without deprecation, or
+    /// deprecated without a sunset, or before its sunset, is reported; one whose sunset has
+    /// passed went away as announced, and is not.
     pub(in crate::diff) fn removed_operation(&mut self, old: &Operation, path_still_exists: bool) {
         let (prefix, what) = if path_still_exists { ("api", "endpoint") } else { ("api-path", "path") };
-        let sunset = old.sunset.as_deref().and_then(parse_date);
-        let id = if !old.deprecated {
-            format!("{prefix}-removed-without-deprecation")
-        } else if sunset.is_some_and(|s| s > self.options.today) {
-            format!("{prefix}-removed-before-sunset")
-        } else {
-            format!("{prefix}-removed-with-deprecation")
+        let id = match (old.deprecated, old.sunset.as_deref()) {
+            (false, _) => format!("{prefix}-removed-without-deprecation"),
+            (true, None) => format!("{prefix}-removed-with-deprecation"),
+            (true, Some(text)) => match parse_date(text) {
+                None => {
+                    // When it may go is unknown: that, rather than the removal, is the finding.
+                    let message = format!("{what} {} {}: cannot parse sunset date {text:?}", old.method, old.path);
+                    self.emit("api-path-sunset-parse", Side::Old, old.loc, Some(old), message);
+                    return;
+                }
+                Some(date) if date > self.options.today => format!("{prefix}-removed-before-sunset"),
+                Some(_) => return,
+            },
         };
-        if old.deprecated && old.sunset.is_some() && sunset.is_none() {
-            // When it may go is unknown: that, rather than the removal, is the finding.
-            self.emit(
-                "api-path-sunset-parse",
-                Side::Old,
-                old.loc,
-                Some(old),
-                format!(
-                    "{what} {} {}: cannot parse sunset date {:?}",
-                    old.method,
-                    old.path,
-                    old.sunset.clone().unwrap_or_default()
-                ),
-            );
-            return;
-        }
         self.emit(&id, Side::Old, old.loc, Some(old), format!("{what} {} {} removed", old.method, old.path));
     }
 

@@ -15,16 +15,14 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let subject = format!("request parameter `{}` ({})", p.name, p.location);
-            let sunset = p.sunset.as_deref().and_then(parse_date);
-            let id = if !p.deprecated {
-                "request-parameter-removed"
-            } else if p.sunset.is_some() && sunset.is_none() {
-                // A deprecated parameter whose sunset cannot be read: when it may go is unknown.
-                "request-parameter-sunset-parse"
-            } else if sunset.is_some_and(|s| s > self.options.today) {
-                "request-parameter-removed-before-sunset"
-            } else {
-                "request-parameter-removed-with-deprecation"
+            // As oasdiff's `checkParameterRemoval`: a deprecated parameter whose sunset has passed
+            // went away as announced; one whose sunset cannot be read is reported as such.
+            let id = match (p.deprecated, p.sunset.as_deref().map(parse_date)) {
+                (false, _) => "request-parameter-removed",
+                (true, None) => "request-parameter-removed-with-deprecation",
+                (true, Some(None)) => "request-parameter-sunset-parse",
+                (true, Some(Some(date))) if date > self.options.today => "request-parameter-removed-before-sunset",
+                (true, Some(Some(_))) => continue,
             };
             self.emit(id, Side::Old, p.loc, Some(new), format!("{subject} removed"));
         }
