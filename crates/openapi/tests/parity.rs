@@ -161,3 +161,23 @@ fn removing_what_was_deprecated_after_its_sunset_is_no_change() {
                    {description: ok}}}\n";
     assert!(ids(&param, without).is_empty());
 }
+
+// --- Statuses, tags ---
+
+fn responses(statuses: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get: {{responses: {{{statuses}}}}}\n"
+    )
+}
+
+#[test]
+fn only_numeric_statuses_are_reported_added_or_removed() {
+    let base = responses("'200': {description: ok}");
+    for extra in ["default: {description: e}", "4XX: {description: e}"] {
+        let more = responses(&format!("'200': {{description: ok}}, {extra}"));
+        assert!(ids(&base, &more).is_empty(), "{extra}");
+        assert!(ids(&more, &base).is_empty(), "{extra}");
+    }
+    let more = responses("'200': {description: ok}, '404': {description: e}");
+    assert_eq!(ids(&base, &more), ["response-non-success-status-added"]);
+}
