@@ -181,3 +181,11 @@ fn only_numeric_statuses_are_reported_added_or_removed() {
     let more = responses("'200': {description: ok}, '404': {description: e}");
     assert_eq!(ids(&base, &more), ["response-non-success-status-added"]);
 }
+
+#[test]
+fn the_document_tag_list_is_not_compared() {
+    let with_tags = |tags: &str| format!("{}tags: [{tags}]\n", endpoint(""));
+    assert!(ids(&with_tags("{name: a}"), &with_tags("{name: a}, {name: b}")).is_empty());
+    // The tags of an operation are.
+    assert_eq!(ids(&endpoint("tags: [a], "), &endpoint("tags: [a, b], ")), ["api-tag-added"]);
+}
