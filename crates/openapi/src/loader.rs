@@ -267,7 +267,12 @@ impl<'f> Builder<'f> {
             return Ok(id);
         }
         // OpenAPI 3.1 allows keywords next to `$ref` (`deprecated: true`, `default`, ...): they
-        // apply to this use of the referenced schema only.
+        // apply to this use of the referenced schema only. In 3.0 a Reference Object's other
+        // properties "SHALL be ignored" (as kin-openapi, and so oasdiff, ignore them): a
+        // `nullable: true` beside a 3.0 `$ref` does not make the use nullable.
+        if self.spec.openapi_version.starts_with("3.0") {
+            return Ok(id);
+        }
         let annotations = ["$ref", "description", "summary", "title", "$comment", "example", "examples"];
         let siblings: Vec<&(String, Node)> =
             node.entries().iter().filter(|(k, _)| !annotations.contains(&k.as_str())).collect();

@@ -189,3 +189,24 @@ fn the_document_tag_list_is_not_compared() {
     // The tags of an operation are.
     assert_eq!(ids(&endpoint("tags: [a], "), &endpoint("tags: [a, b], ")), ["api-tag-added"]);
 }
+
+// --- `$ref` siblings ---
+
+fn nullable_ref(version: &str, nullable: bool) -> String {
+    let sibling = if nullable { ", nullable: true" } else { "" };
+    format!(
+        "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get: {{responses: {{'200': \
+         {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{s: {{$ref: \
+         '#/components/schemas/S'{sibling}}}}}}}}}}}}}}}}}\ncomponents:\n  schemas:\n    S: {{type: string}}\n"
+    )
+}
+
+#[test]
+fn ref_siblings_count_in_3_1_only() {
+    // 3.0: a Reference Object's other properties "SHALL be ignored".
+    assert!(ids(&nullable_ref("3.0.3", true), &nullable_ref("3.0.3", false)).is_empty());
+    assert_eq!(
+        ids(&nullable_ref("3.1.0", true), &nullable_ref("3.1.0", false)),
+        ["response-property-became-not-nullable"]
+    );
+}
