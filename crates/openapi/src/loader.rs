@@ -803,9 +803,11 @@ impl<'f> Builder<'f> {
                         }
                     }
                 }
+                // Webhook operations are named `webhook:NAME`, as oasdiff names them.
+                let name = if webhook { format!("webhook:{path}") } else { path.clone() };
                 for method in METHODS {
                     if let Some(op) = item_node.get(method) {
-                        let op = self.operation(ifile, path, method, op, &format!("{iptr}/{method}"), &path_params)?;
+                        let op = self.operation(ifile, &name, method, op, &format!("{iptr}/{method}"), &path_params)?;
                         if webhook {
                             self.spec.webhook_operations.push(op);
                         } else {

@@ -213,7 +213,7 @@ pub struct Spec {
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub tags: BTreeMap<String, Loc>,
     pub webhooks: BTreeMap<String, Loc>,
-    /// Operations of webhooks (3.1), with the webhook name as path.
+    /// Operations of webhooks (3.1), with `webhook:NAME` as path (as oasdiff names them).
     pub webhook_operations: Vec<Operation>,
     pub component_schemas: BTreeMap<String, SchemaId>,
     pub root_loc: Loc,

@@ -210,3 +210,40 @@ fn ref_siblings_count_in_3_1_only() {
         ["response-property-became-not-nullable"]
     );
 }
+
+// --- How findings name operations ---
+
+#[test]
+fn findings_of_a_renamed_path_template_name_the_base_path() {
+    let at = |path: &str, ty: &str, post: bool| {
+        let post = if post { "    post: {responses: {'200': {description: ok}}}\n" } else { "" };
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  {path}:\n    get: {{parameters: [{{name: \
+             q, in: query, schema: {{type: {ty}}}}}], responses: {{'200': {{description: ok}}}}}}\n{post}"
+        )
+    };
+    let findings = common::findings(&at("/a/{id}", "string", false), &at("/a/{aId}", "integer", true), &options());
+    let named: Vec<(String, String)> =
+        findings.iter().map(|f| (f.rule.clone(), f.api_path.clone().unwrap_or_default())).collect();
+    assert_eq!(
+        named,
+        [
+            ("request-parameter-type-changed".to_string(), "/a/{id}".to_string()),
+            ("endpoint-added".to_string(), "/a/{id}".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn webhook_operations_are_named_webhook_name() {
+    let hook = |ty: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nwebhooks:\n  orderCreated:\n    post: {{requestBody: \
+             {{content: {{application/json: {{schema: {{type: object, properties: {{n: {{type: {ty}}}}}}}}}}}}}, \
+             responses: {{'200': {{description: ok}}}}}}\n"
+        )
+    };
+    let findings = common::findings(&hook("integer"), &hook("string"), &options());
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].api_path.as_deref(), Some("webhook:orderCreated"));
+}
