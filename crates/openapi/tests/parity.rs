@@ -247,3 +247,19 @@ fn webhook_operations_are_named_webhook_name() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].api_path.as_deref(), Some("webhook:orderCreated"));
 }
+
+// --- `required` names ---
+
+#[test]
+fn a_response_property_declared_where_it_stopped_being_required_became_optional() {
+    let body = |schema: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /items:\n    get: {{responses: {{'200': \
+             {{description: ok, content: {{application/json: {{schema: {schema}}}}}}}}}}}\n"
+        )
+    };
+    // `t` was required without a declared property; now it is declared, and optional.
+    let old = body("{type: object, required: [t], properties: {n: {type: string}}}");
+    let new = body("{type: object, properties: {n: {type: string}, t: {type: string}}}");
+    assert_eq!(ids(&old, &new), ["response-optional-property-added", "response-property-became-optional"]);
+}
