@@ -78,7 +78,13 @@ impl<'a> Differ<'a> {
         // change (reported for a body), not the properties removed, the alternatives added and
         // the type gone that the raw comparison finds.
         let moved = wraps::one_of_wrapping(old, new, self.new);
-        let transition = if moved.is_empty() { Transition::None } else { Transition::OneOfWrapping };
+        let transition = if !moved.is_empty() {
+            Transition::OneOfWrapping
+        } else if let Some((added, deleted)) = types::list_of_types(old, new) {
+            Transition::ListOfTypes { null: added.iter().chain(&deleted).any(|t| t == "null") }
+        } else {
+            Transition::None
+        };
         let w = &Where { depth: w.depth + 1, transition, ..w.clone() };
         if transition == Transition::OneOfWrapping && matches!(scope, Scope::RequestBody | Scope::ResponseBody) {
             self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
