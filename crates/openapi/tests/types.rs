@@ -242,3 +242,27 @@ fn breaking_changes_need_a_major_version_bump() {
     let safe = rules(&spec("1.0.0", "{type: integer}"), &spec("1.0.0", "{type: number}"));
     assert!(!safe.iter().any(|r| r.starts_with("api-")));
 }
+
+#[test]
+fn changes_inside_the_subschemas_of_a_body_are_property_changes() {
+    // As oasdiff walks a body: everything below its top level (anyOf/oneOf/allOf branches,
+    // `not`, ...) is a property, even with no property name.
+    let body = |schema: &str| {
+        format!(
+            "{HEAD}      responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema: {schema}\n"
+        )
+    };
+    let any_of = |t: &str| format!("{{anyOf: [{{title: R, type: {t}}}, {{type: object, properties: {{a: {{}}}}}}]}}");
+    assert_eq!(rules(&body(&any_of("string")), &body(&any_of("number"))), ["response-property-type-changed"]);
+    // With bare types only, the body is also a list of types that changed.
+    let bare = |t: &str| format!("{{anyOf: [{{title: R, type: {t}}}, {{type: object}}]}}");
+    assert_eq!(
+        rules(&body(&bare("string")), &body(&bare("number"))),
+        ["response-body-list-of-types-widened", "response-property-type-changed"]
+    );
+    let not = |t: &str| format!("{{type: object, not: {{type: object, properties: {{a: {{type: {t}}}}}}}}}");
+    assert_eq!(rules(&body(&not("string")), &body(&not("integer"))), ["response-property-type-changed"]);
+    // The body's own type is the body's.
+    assert_eq!(rules(&body("{type: string}"), &body("{type: number}")), ["response-body-type-changed"]);
+}

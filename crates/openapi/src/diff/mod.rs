@@ -57,6 +57,15 @@ impl Scope {
             Scope::ResponseBody | Scope::ResponseProperty | Scope::ResponseHeader => Scope::ResponseProperty,
         }
     }
+    /// The scope of the subschemas of a schema in this scope (`oneOf`/`anyOf`/`allOf` branches,
+    /// `not`, `contains`, `if`/`then`/`else`): as oasdiff walks them, everything below a body or
+    /// a parameter is a property; a response header's subschemas stay the header's.
+    fn subschema(self) -> Scope {
+        match self {
+            Scope::ResponseHeader => Scope::ResponseHeader,
+            other => other.nested(),
+        }
+    }
     fn noun(self) -> &'static str {
         match self {
             Scope::RequestBody => "request body",

@@ -213,7 +213,7 @@ impl<'a> Differ<'a> {
             (old.else_schema, new.else_schema),
         ] {
             if let (Some(x), Some(y)) = (x, y) {
-                self.schema(scope, x, y, &nested);
+                self.schema(scope.subschema(), x, y, &nested);
             }
         }
     }

@@ -37,7 +37,7 @@ impl<'a> Differ<'a> {
                 }
             }
             for (x, y) in pairs {
-                self.schema(scope, x, y, w);
+                self.schema(scope.subschema(), x, y, w);
             }
         }
     }

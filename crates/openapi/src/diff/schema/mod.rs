@@ -103,7 +103,7 @@ impl<'a> Differ<'a> {
             self.schema(nested, x, y, &w.with_property("additionalProperties"));
         }
         if let (Some(x), Some(y)) = (old.not, new.not) {
-            self.schema(scope, x, y, w);
+            self.schema(scope.subschema(), x, y, w);
         }
     }
 
