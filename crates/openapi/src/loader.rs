@@ -247,7 +247,12 @@ impl<'f> Builder<'f> {
             return Ok(id);
         }
         // OpenAPI 3.1 allows keywords next to `$ref` (`deprecated: true`, `default`, ...): they
-        // apply to this use of the referenced schema only.
+        // apply to this use of the referenced schema only. In 3.0 a Reference Object's other
+        // properties "SHALL be ignored" (as kin-openapi, and so oasdiff, ignore them): a
+        // `nullable: true` beside a 3.0 `$ref` does not make the use nullable.
+        if self.spec.openapi_version.starts_with("3.0") {
+            return Ok(id);
+        }
         let annotations = ["$ref", "description", "summary", "title", "$comment", "example", "examples"];
         let siblings: Vec<&(String, Node)> =
             node.entries().iter().filter(|(k, _)| !annotations.contains(&k.as_str())).collect();
@@ -382,6 +387,8 @@ impl<'f> Builder<'f> {
             Some(Value::Seq(items)) => s.types = items.iter().filter_map(|i| i.str().map(str::to_string)).collect(),
             _ => {}
         }
+        s.declared_types = s.types.clone();
+        s.title = string("title");
         s.nullable = flag("nullable") || s.types.iter().any(|t| t == "null");
         s.types.retain(|t| t != "null");
         s.types.sort();
@@ -475,14 +482,48 @@ impl<'f> Builder<'f> {
     }
 
     /// `oneOf`/`anyOf` branches that only name a type (one or more) are a list of types (3.1 style), and a
-    /// bare `oneOf: [{type: "null"}, X]` is recorded as a possible nullable wrap of X.
+    /// bare `oneOf: [{type: "null"}, X]` is recorded as a possible nullable wrap of X (also when X
+    /// only names a type). Also records oasdiff's list-of-types pattern (`Schema::list_types`).
     fn normalize_type_unions(&mut self, node: &Node, s: &mut Schema) {
         if node.get("type").is_some() {
             return;
         }
+        let simple = |b: &Schema| {
+            b.declared_types.len() == 1
+                && b.properties.is_empty()
+                && b.one_of.is_empty()
+                && b.any_of.is_empty()
+                && b.all_of.is_empty()
+                && !b.union_types
+        };
+        for list in [&s.one_of, &s.any_of] {
+            if !list.is_empty() && list.iter().all(|id| simple(&self.spec.schemas[*id])) {
+                s.list_types = Some(list.iter().map(|id| self.spec.schemas[*id].declared_types[0].clone()).collect());
+                break;
+            }
+        }
         for key in ["oneOf", "anyOf"] {
             let Some(list) = node.get(key) else { continue };
             let branches = list.items();
+            // The nullable wrap is oneOf only (under anyOf the null branch may overlap the other),
+            // and bare: annotations aside, the wrapper holds only the oneOf and the null branch
+            // only `type: null`.
+            let is_null = |b: &Node| {
+                let null_type = match b.get("type").map(|t| &t.value) {
+                    Some(Value::String(t)) => t == "null",
+                    Some(Value::Seq(items)) => items.len() == 1 && items[0].str() == Some("null"),
+                    _ => false,
+                };
+                null_type && only_annotations_besides(b, &["type", "default"])
+            };
+            if key == "oneOf"
+                && branches.len() == 2
+                && s.one_of.len() == 2
+                && branches.iter().filter(|b| is_null(b)).count() == 1
+                && only_annotations_besides(node, &["oneOf", "default"])
+            {
+                s.null_wrap = Some(if is_null(&branches[0]) { s.one_of[1] } else { s.one_of[0] });
+            }
             let type_only = |b: &Node| !b.entries().is_empty() && b.entries().iter().all(|(k, _)| k == "type");
             if !branches.is_empty() && branches.iter().all(type_only) {
                 let mut types: Vec<String> = Vec::new();
@@ -508,32 +549,9 @@ impl<'f> Builder<'f> {
                 }
                 return;
             }
-            // The nullable wrap is oneOf only (under anyOf the null branch may overlap the other),
-            // and bare: annotations aside, the wrapper holds only the oneOf and the null branch
-            // only `type: null`.
-            let is_null = |b: &Node| {
-                let null_type = match b.get("type").map(|t| &t.value) {
-                    Some(Value::String(t)) => t == "null",
-                    Some(Value::Seq(items)) => items.len() == 1 && items[0].str() == Some("null"),
-                    _ => false,
-                };
-                null_type && only_annotations_besides(b, &["type", "default"])
-            };
-            if key == "oneOf"
-                && branches.len() == 2
-                && s.one_of.len() == 2
-                && branches.iter().filter(|b| is_null(b)).count() == 1
-                && only_annotations_besides(node, &["oneOf", "default"])
-            {
-                s.null_wrap = Some(if is_null(&branches[0]) { s.one_of[1] } else { s.one_of[0] });
+            if s.null_wrap.is_some() {
                 return;
             }
-        }
-        // An empty `oneOf`/`anyOf` (and no other) is a list of no types: what a list grows from.
-        let empty = |key: &str| node.get(key).is_some_and(|l| matches!(&l.value, Value::Seq(v) if v.is_empty()));
-        let absent_or_empty = |key: &str| node.get(key).is_none() || empty(key);
-        if (empty("oneOf") || empty("anyOf")) && absent_or_empty("oneOf") && absent_or_empty("anyOf") {
-            s.union_types = true;
         }
     }
 
@@ -778,9 +796,11 @@ impl<'f> Builder<'f> {
                         }
                     }
                 }
+                // Webhook operations are named `webhook:NAME`, as oasdiff names them.
+                let name = if webhook { format!("webhook:{path}") } else { path.clone() };
                 for method in METHODS {
                     if let Some(op) = item_node.get(method) {
-                        let op = self.operation(ifile, path, method, op, &format!("{iptr}/{method}"), &path_params)?;
+                        let op = self.operation(ifile, &name, method, op, &format!("{iptr}/{method}"), &path_params)?;
                         if webhook {
                             self.spec.webhook_operations.push(op);
                         } else {

@@ -37,8 +37,17 @@ pub struct Schema {
     /// name it in messages. The diff compares a pair of shared schemas once and reports changes
     /// in it once, with the operations that reach it.
     pub shared: Option<String>,
+    /// The `title` annotation (oasdiff pairs inline `oneOf`/`anyOf`/`allOf` branches by it).
+    pub title: Option<String>,
     /// Declared types without "null", sorted; empty means any.
     pub types: Vec<String>,
+    /// The `type` keyword as written (in order, "null" included); empty when absent.
+    pub declared_types: Vec<String>,
+    /// oasdiff's "list of types" pattern, for a schema without `type`: the types of its `oneOf`
+    /// branches (else of its `anyOf` branches) when every branch names exactly one type (the
+    /// first of a `type` list is not enough: exactly one) and has no properties or compositions
+    /// of its own; in order, "null" included.
+    pub list_types: Option<Vec<String>>,
     /// The types come from a `oneOf`/`anyOf` whose branches only name types (the
     /// "list of types" pattern), not from `type`.
     pub union_types: bool,
@@ -213,7 +222,7 @@ pub struct Spec {
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub tags: BTreeMap<String, Loc>,
     pub webhooks: BTreeMap<String, Loc>,
-    /// Operations of webhooks (3.1), with the webhook name as path.
+    /// Operations of webhooks (3.1), with `webhook:NAME` as path (as oasdiff names them).
     pub webhook_operations: Vec<Operation>,
     pub component_schemas: BTreeMap<String, SchemaId>,
     pub root_loc: Loc,

@@ -137,11 +137,52 @@ fn lists_of_types_change_by_direction() {
     assert_eq!(response_change(JSON, &a, &b), ["response-property-list-of-types-widened"]);
     assert_eq!(request_change(JSON, "{type: string}", &a), ["request-property-list-of-types-widened"]);
     assert_eq!(response_change(JSON, &a, "{type: string}"), ["response-property-list-of-types-narrowed"]);
-    // An empty oneOf is a list of no types.
-    assert_eq!(response_change(JSON, "{oneOf: []}", "{type: string}"), ["response-property-list-of-types-widened"]);
-    // A branch that is not a bare type: no list of types, the oneOf change speaks for itself.
+    // An empty oneOf is no list of types (as oasdiff's `checkSchemaList`): any type became a
+    // string.
+    assert_eq!(response_change(JSON, "{oneOf: []}", "{type: string}"), ["response-property-type-specialized"]);
+    assert_eq!(response_change(JSON, "{type: string}", "{oneOf: []}"), ["response-property-type-changed"]);
+    // A branch without exactly one type: no list of types, the oneOf change speaks for itself.
     let untyped = "{oneOf: [{type: string}, {}]}";
     assert!(!response_change(JSON, untyped, &a).iter().any(|r| r.contains("list-of-types")));
+    // Branches with constraints of their own still name one type each.
+    let formats = "{oneOf: [{type: string, format: date}, {type: integer, minimum: 0}]}";
+    assert_eq!(request_change(JSON, formats, "{type: string}"), ["request-property-list-of-types-narrowed"]);
+    // A list of types changed: the branches added and removed are that change, not findings of
+    // their own (as oasdiff's list-of-types transition); with `type` beside it, `type` wins.
+    let both = "{oneOf: [{type: string}], anyOf: [{type: integer}]}";
+    let wider = "{anyOf: [{type: string}, {type: number}]}";
+    assert_eq!(response_change(JSON, both, wider), ["response-property-list-of-types-widened"]);
+    assert_eq!(response_change(JSON, wider, both), ["response-property-list-of-types-narrowed"]);
+    // "null" is a type of the list: added, it is the list widened, not a nullability change.
+    let nullable = "{oneOf: [{type: string}, {type: integer}, {type: 'null'}]}";
+    assert_eq!(request_change(JSON, &a, nullable), ["request-property-list-of-types-widened"]);
+}
+
+#[test]
+fn inline_alternatives_pair_by_title_or_as_the_last_ones_left() {
+    let alts = |x: &str, y: &str| {
+        format!("{{oneOf: [{{type: string, {x}}}, {{type: object, properties: {{n: {{type: {y}}}}}}}]}}")
+    };
+    // Two inline alternatives changed: not paired by position (as oasdiff's
+    // getSubschemasInlineDiff), so added and removed.
+    let (a, b) = (alts("maxLength: 1", "string"), alts("maxLength: 2", "number"));
+    let mut found = response_change(JSON, &a, &b);
+    found.dedup();
+    assert_eq!(found, ["response-property-one-of-added", "response-property-one-of-removed"]);
+    // The same alternatives with titles pair by title, and their changes are reported.
+    let titled = |x: &str, y: &str| {
+        format!(
+            "{{oneOf: [{{title: S, type: string, {x}}}, {{title: O, type: object, properties: {{n: {{type:              {y}}}}}}}]}}"
+        )
+    };
+    let (a, b) = (titled("maxLength: 1", "string"), titled("maxLength: 2", "number"));
+    assert_eq!(
+        response_change(JSON, &a, &b),
+        ["response-property-max-length-increased", "response-property-type-changed"]
+    );
+    // One changed alternative left on each side is the one that changed.
+    let (a, b) = (alts("maxLength: 1", "string"), alts("maxLength: 1", "number"));
+    assert_eq!(response_change(JSON, &a, &b), ["response-property-type-changed"]);
 }
 
 #[test]
@@ -200,4 +241,28 @@ fn breaking_changes_need_a_major_version_bump() {
     // Without a breaking change there is nothing to judge.
     let safe = rules(&spec("1.0.0", "{type: integer}"), &spec("1.0.0", "{type: number}"));
     assert!(!safe.iter().any(|r| r.starts_with("api-")));
+}
+
+#[test]
+fn changes_inside_the_subschemas_of_a_body_are_property_changes() {
+    // As oasdiff walks a body: everything below its top level (anyOf/oneOf/allOf branches,
+    // `not`, ...) is a property, even with no property name.
+    let body = |schema: &str| {
+        format!(
+            "{HEAD}      responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema: {schema}\n"
+        )
+    };
+    let any_of = |t: &str| format!("{{anyOf: [{{title: R, type: {t}}}, {{type: object, properties: {{a: {{}}}}}}]}}");
+    assert_eq!(rules(&body(&any_of("string")), &body(&any_of("number"))), ["response-property-type-changed"]);
+    // With bare types only, the body is also a list of types that changed.
+    let bare = |t: &str| format!("{{anyOf: [{{title: R, type: {t}}}, {{type: object}}]}}");
+    assert_eq!(
+        rules(&body(&bare("string")), &body(&bare("number"))),
+        ["response-body-list-of-types-widened", "response-property-type-changed"]
+    );
+    let not = |t: &str| format!("{{type: object, not: {{type: object, properties: {{a: {{type: {t}}}}}}}}}");
+    assert_eq!(rules(&body(&not("string")), &body(&not("integer"))), ["response-property-type-changed"]);
+    // The body's own type is the body's.
+    assert_eq!(rules(&body("{type: string}"), &body("{type: number}")), ["response-body-type-changed"]);
 }

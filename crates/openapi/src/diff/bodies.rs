@@ -133,21 +133,26 @@ impl<'a> Differ<'a> {
     }
 
     pub(in crate::diff) fn responses(&mut self, old: &'a Operation, new: &'a Operation) {
-        let success = |s: &str| s.starts_with('2');
+        // As oasdiff's `responseStatusUpdated`: only numeric statuses are classified as success
+        // (200-299) or not; `default` and ranges such as `4XX` added or removed are not reported.
+        let success = |s: &str| s.parse::<i64>().ok().map(|code| (200..=299).contains(&code));
         for (status, r) in &old.responses {
             if !new.responses.contains_key(status) {
-                let id = if success(status) {
-                    "response-success-status-removed"
-                } else {
-                    "response-non-success-status-removed"
+                let id = match success(status) {
+                    Some(true) => "response-success-status-removed",
+                    Some(false) => "response-non-success-status-removed",
+                    None => continue,
                 };
                 self.emit(id, Side::Old, r.loc, Some(new), format!("response status `{status}` removed"));
             }
         }
         for (status, r) in &new.responses {
             let Some(prev) = old.responses.get(status) else {
-                let id =
-                    if success(status) { "response-success-status-added" } else { "response-non-success-status-added" };
+                let id = match success(status) {
+                    Some(true) => "response-success-status-added",
+                    Some(false) => "response-non-success-status-added",
+                    None => continue,
+                };
                 self.emit(id, Side::New, r.loc, Some(new), format!("response status `{status}` added"));
                 continue;
             };

@@ -1,5 +1,6 @@
-//! Document-level changes: security schemes, component schemas, webhooks and tags, and the
-//! versioning policy.
+//! Document-level changes: security schemes, component schemas and webhooks, and the versioning
+//! policy. (The document's `tags:` list is not compared: oasdiff's `api-tag-added/removed` are
+//! about the tags of operations.)
 
 use super::{Differ, Side};
 
@@ -132,16 +133,6 @@ impl<'a> Differ<'a> {
         for (name, loc) in &old.webhooks {
             if !new.webhooks.contains_key(name) {
                 self.emit("webhook-removed", Side::Old, *loc, None, format!("webhook `{name}` removed"));
-            }
-        }
-        for (name, loc) in &new.tags {
-            if !old.tags.contains_key(name) {
-                self.emit("api-tag-added", Side::New, *loc, None, format!("tag `{name}` added"));
-            }
-        }
-        for (name, loc) in &old.tags {
-            if !new.tags.contains_key(name) {
-                self.emit("api-tag-removed", Side::Old, *loc, None, format!("tag `{name}` removed"));
             }
         }
     }

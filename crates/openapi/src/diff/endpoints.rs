@@ -49,32 +49,25 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A removed operation, as oasdiff's `checkAPIRemoval`: one removed without deprecation, or
+    /// deprecated without a sunset, or before its sunset, is reported; one whose sunset has
+    /// passed went away as announced, and is not.
     pub(in crate::diff) fn removed_operation(&mut self, old: &Operation, path_still_exists: bool) {
         let (prefix, what) = if path_still_exists { ("api", "endpoint") } else { ("api-path", "path") };
-        let sunset = old.sunset.as_deref().and_then(parse_date);
-        let id = if !old.deprecated {
-            format!("{prefix}-removed-without-deprecation")
-        } else if sunset.is_some_and(|s| s > self.options.today) {
-            format!("{prefix}-removed-before-sunset")
-        } else {
-            format!("{prefix}-removed-with-deprecation")
+        let id = match (old.deprecated, old.sunset.as_deref()) {
+            (false, _) => format!("{prefix}-removed-without-deprecation"),
+            (true, None) => format!("{prefix}-removed-with-deprecation"),
+            (true, Some(text)) => match parse_date(text) {
+                None => {
+                    // When it may go is unknown: that, rather than the removal, is the finding.
+                    let message = format!("{what} {} {}: cannot parse sunset date {text:?}", old.method, old.path);
+                    self.emit("api-path-sunset-parse", Side::Old, old.loc, Some(old), message);
+                    return;
+                }
+                Some(date) if date > self.options.today => format!("{prefix}-removed-before-sunset"),
+                Some(_) => return,
+            },
         };
-        if old.deprecated && old.sunset.is_some() && sunset.is_none() {
-            // When it may go is unknown: that, rather than the removal, is the finding.
-            self.emit(
-                "api-path-sunset-parse",
-                Side::Old,
-                old.loc,
-                Some(old),
-                format!(
-                    "{what} {} {}: cannot parse sunset date {:?}",
-                    old.method,
-                    old.path,
-                    old.sunset.clone().unwrap_or_default()
-                ),
-            );
-            return;
-        }
         self.emit(&id, Side::Old, old.loc, Some(old), format!("{what} {} {} removed", old.method, old.path));
     }
 
@@ -117,19 +110,80 @@ impl<'a> Differ<'a> {
         self.responses(old, new);
     }
 
+    /// The days of notice the deprecation policy asks for an endpoint at this stability level
+    /// (`None` for an invalid level, where the policy does not apply): none for draft and alpha,
+    /// the beta or the stable period otherwise (no level counts as stable).
+    pub(in crate::diff) fn deprecation_days(&self, stability: Option<&str>) -> Option<i64> {
+        match stability {
+            Some("draft" | "alpha") => Some(0),
+            Some("beta") => Some(self.options.deprecation_days_beta),
+            None | Some("stable") => Some(self.options.deprecation_days_stable),
+            Some(_) => None,
+        }
+    }
+
+    /// Deprecation and sunset changes of a matched endpoint, as oasdiff's
+    /// `APIDeprecationCheck` and `APISunsetChangedCheck`: an endpoint that became deprecated
+    /// gets exactly one finding (sunset missing under a policy, deprecated, sunset unreadable,
+    /// sunset too soon, or deprecated with sunset); one that is no longer deprecated is
+    /// reactivated, whatever its old sunset said; the sunset of an endpoint that is deprecated
+    /// now is compared with the old one when it was deleted or changed.
     pub(in crate::diff) fn deprecation(&mut self, old: &'a Operation, new: &'a Operation) {
-        // An invalid stability level is reported as such; the deprecation policy, which depends
-        // on the level, is not applied to it.
-        if new.stability.is_some() && stability_rank(new.stability.as_deref()).is_none() {
+        let subject = format!("endpoint {} {}", new.method, new.path);
+        let days = self.deprecation_days(new.stability.as_deref());
+        if old.deprecated && !new.deprecated {
+            self.emit("endpoint-reactivated", Side::New, new.loc, Some(new), format!("{subject} reactivated"));
+        } else if !old.deprecated && new.deprecated {
+            // An invalid stability level is reported as such; the policy does not apply to it.
+            let Some(days) = days else { return };
+            let (id, message) = match new.sunset.as_deref() {
+                None if days > 0 => {
+                    ("api-deprecated-sunset-missing", format!("{subject} deprecated without an x-sunset date"))
+                }
+                None => ("endpoint-deprecated", format!("{subject} deprecated")),
+                Some(text) => match parse_date(text) {
+                    None => ("api-deprecated-sunset-parse", format!("{subject}: cannot parse x-sunset {text:?}")),
+                    Some(date) if date - self.options.today < days => {
+                        ("api-sunset-date-too-small", format!("{subject}: sunset {text} is less than {days} days away"))
+                    }
+                    Some(_) => ("endpoint-deprecated-with-sunset", format!("{subject} deprecated with sunset {text}")),
+                },
+            };
+            self.emit(id, Side::New, new.loc, Some(new), message);
+        }
+        if !new.deprecated {
             return;
         }
-        let subject = format!("endpoint {} {}", new.method, new.path);
-        for (op, side) in [(old, Side::Old), (new, Side::New)] {
-            if let Some(text) = op.sunset.as_deref()
-                && op.deprecated
-                && parse_date(text).is_none()
-                && old.deprecated
-            {
+        match (old.sunset.as_deref(), new.sunset.as_deref()) {
+            (Some(_), None) => self.emit(
+                "sunset-deleted",
+                Side::New,
+                new.loc,
+                Some(new),
+                format!("{subject}: x-sunset removed from a deprecated endpoint"),
+            ),
+            (Some(a), Some(b)) if a != b => {
+                let (op, side, text) = match (parse_date(b), parse_date(a)) {
+                    (None, _) => (new, Side::New, b),
+                    (_, None) => (old, Side::Old, a),
+                    (Some(db), Some(da)) => {
+                        // Moving the sunset earlier is only an error when it leaves less than
+                        // the deprecation period the endpoint's stability level requires.
+                        if let Some(days) = days
+                            && db < da
+                            && db - self.options.today < days
+                        {
+                            self.emit(
+                                "api-sunset-date-changed-too-small",
+                                Side::New,
+                                new.loc,
+                                Some(new),
+                                format!("{subject}: sunset moved earlier, from {a} to {b}"),
+                            );
+                        }
+                        return;
+                    }
+                };
                 self.emit(
                     "api-path-sunset-parse",
                     side,
@@ -137,91 +191,8 @@ impl<'a> Differ<'a> {
                     Some(new),
                     format!("{subject}: cannot parse x-sunset {text:?}"),
                 );
-                return;
             }
-        }
-        if !old.deprecated && new.deprecated {
-            match new.sunset.as_deref() {
-                None => {
-                    let draft = new.stability.as_deref().is_some_and(|s| s == "draft" || s == "alpha");
-                    self.emit("endpoint-deprecated", Side::New, new.loc, Some(new), format!("{subject} deprecated"));
-                    if !draft {
-                        self.emit(
-                            "api-deprecated-sunset-missing",
-                            Side::New,
-                            new.loc,
-                            Some(new),
-                            format!("{subject} deprecated without an x-sunset date"),
-                        );
-                    }
-                }
-                Some(text) => match parse_date(text) {
-                    None => self.emit(
-                        "api-deprecated-sunset-parse",
-                        Side::New,
-                        new.loc,
-                        Some(new),
-                        format!("{subject}: cannot parse x-sunset {text:?}"),
-                    ),
-                    Some(date) => {
-                        let min_days = match new.stability.as_deref() {
-                            Some("beta") => self.options.deprecation_days_beta,
-                            Some("draft" | "alpha") => 0,
-                            _ => self.options.deprecation_days_stable,
-                        };
-                        if date < self.options.today + min_days {
-                            self.emit(
-                                "api-sunset-date-too-small",
-                                Side::New,
-                                new.loc,
-                                Some(new),
-                                format!("{subject}: sunset {text} is less than {min_days} days away"),
-                            );
-                        }
-                        self.emit(
-                            "endpoint-deprecated-with-sunset",
-                            Side::New,
-                            new.loc,
-                            Some(new),
-                            format!("{subject} deprecated with sunset {text}"),
-                        );
-                    }
-                },
-            }
-        } else if old.deprecated && !new.deprecated {
-            self.emit("endpoint-reactivated", Side::New, new.loc, Some(new), format!("{subject} reactivated"));
-        } else if old.deprecated && new.deprecated {
-            match (old.sunset.as_deref(), new.sunset.as_deref()) {
-                (Some(_), None) => self.emit(
-                    "sunset-deleted",
-                    Side::New,
-                    new.loc,
-                    Some(new),
-                    format!("{subject}: x-sunset removed from a deprecated endpoint"),
-                ),
-                (Some(a), Some(b)) if a != b => {
-                    // Moving the sunset earlier is only an error when it leaves less than the
-                    // deprecation period the endpoint's stability level requires.
-                    let min_days = match new.stability.as_deref() {
-                        Some("beta") => self.options.deprecation_days_beta,
-                        Some("draft" | "alpha") => 0,
-                        _ => self.options.deprecation_days_stable,
-                    };
-                    if let (Some(da), Some(db)) = (parse_date(a), parse_date(b))
-                        && db < da
-                        && db - self.options.today < min_days.max(0)
-                    {
-                        self.emit(
-                            "api-sunset-date-changed-too-small",
-                            Side::New,
-                            new.loc,
-                            Some(new),
-                            format!("{subject}: sunset moved earlier, from {a} to {b}"),
-                        );
-                    }
-                }
-                _ => {}
-            }
+            _ => {}
         }
     }
 

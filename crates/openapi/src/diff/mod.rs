@@ -2,7 +2,7 @@
 //! position), parameters (location + name), media types, statuses and schema properties, and
 //! reports every change with oasdiff's check id and level.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use schemagate_core::{Finding, Location};
@@ -57,6 +57,15 @@ impl Scope {
             Scope::ResponseBody | Scope::ResponseProperty | Scope::ResponseHeader => Scope::ResponseProperty,
         }
     }
+    /// The scope of the subschemas of a schema in this scope (`oneOf`/`anyOf`/`allOf` branches,
+    /// `not`, `contains`, `if`/`then`/`else`): as oasdiff walks them, everything below a body or
+    /// a parameter is a property; a response header's subschemas stay the header's.
+    fn subschema(self) -> Scope {
+        match self {
+            Scope::ResponseHeader => Scope::ResponseHeader,
+            other => other.nested(),
+        }
+    }
     fn noun(self) -> &'static str {
         match self {
             Scope::RequestBody => "request body",
@@ -80,6 +89,10 @@ struct Env {
     form_explode: bool,
     /// The schema describes a header parameter.
     header_param: bool,
+    /// The days of notice the deprecation policy asks for the operation's stability level
+    /// (`None` for an invalid level, where the policy does not apply): a property deprecated
+    /// without a sunset, or with one too soon, is judged by it.
+    deprecation_days: Option<i64>,
 }
 
 /// Where a schema comparison happens: a site (one use in an operation, or one shared component
@@ -180,6 +193,10 @@ struct Differ<'a> {
     comparisons: usize,
     /// Validation equivalence of (old, new) schema pairs already decided.
     equivalent: std::collections::HashMap<(SchemaId, SchemaId), bool>,
+    /// Path templates of the new spec matched to a differently written one of the old spec
+    /// (`/a/{aId}` for `/a/{id}`): findings name the old one, as oasdiff does, so that ignore
+    /// files keep matching.
+    base_paths: HashMap<&'a str, &'a str>,
 }
 
 fn num(v: f64) -> String {
@@ -220,6 +237,15 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// How findings name an operation's path: the old spec's template for a path matched to a
+    /// differently written one.
+    fn api_path<'p>(&self, path: &'p str) -> &'p str
+    where
+        'a: 'p,
+    {
+        self.base_paths.get(path).copied().unwrap_or(path)
+    }
+
     fn emit(&mut self, id: &str, side: Side, loc: Loc, op: Option<&Operation>, message: String) {
         self.record(id, side, loc, op, message);
     }
@@ -241,7 +267,7 @@ impl<'a> Differ<'a> {
         let mut f = Finding::new(id, level, path, location, message);
         if let Some(op) = op {
             f.method = Some(op.method.clone());
-            f.api_path = Some(op.path.clone());
+            f.api_path = Some(self.api_path(&op.path).to_string());
         }
         self.findings.push(f);
         self.finding_site.push(None);
@@ -323,7 +349,16 @@ pub fn diff_with_stats(old: &Spec, new: &Spec, options: &Options) -> (Vec<Findin
         new_write_only: false,
         comparisons: 0,
         equivalent: Default::default(),
+        base_paths: HashMap::new(),
     };
+    let old_paths: HashMap<String, &str> = old.paths.keys().map(|p| (normalize_path(p), p.as_str())).collect();
+    for path in new.paths.keys() {
+        if let Some(&base) = old_paths.get(&normalize_path(path))
+            && base != path
+        {
+            d.base_paths.insert(path.as_str(), base);
+        }
+    }
     d.run();
     let stats = Stats { comparisons: d.comparisons, shared_pairs: d.sites.unit_count() };
     (d.findings, stats)

@@ -136,7 +136,18 @@ impl Differ<'_> {
         let mut cache: HashMap<usize, Arc<[ApiUse]>> = HashMap::new();
         for (f, site) in self.findings.iter_mut().zip(&self.finding_site) {
             let Some(site) = *site else { continue };
-            let uses = cache.entry(site).or_insert_with(|| self.sites.uses(site).into());
+            let uses = cache.entry(site).or_insert_with(|| {
+                let mut uses = self.sites.uses(site);
+                if !self.base_paths.is_empty() {
+                    for u in &mut uses {
+                        if let Some(base) = self.base_paths.get(u.api_path.as_str()) {
+                            u.api_path = base.to_string();
+                        }
+                    }
+                    uses.sort_by(|a, b| (&a.api_path, &a.method).cmp(&(&b.api_path, &b.method)));
+                }
+                uses.into()
+            });
             if let Some(first) = uses.first() {
                 f.method = Some(first.method.clone());
                 f.api_path = Some(first.api_path.clone());

@@ -213,7 +213,7 @@ impl<'a> Differ<'a> {
             (old.else_schema, new.else_schema),
         ] {
             if let (Some(x), Some(y)) = (x, y) {
-                self.schema(scope, x, y, &nested);
+                self.schema(scope.subschema(), x, y, &nested);
             }
         }
     }
@@ -226,28 +226,26 @@ impl<'a> Differ<'a> {
         }
         let loc = new.loc;
         let attr = |d: &mut Self, suffix: &str, detail: String| d.attr(scope, w, suffix, Side::New, loc, detail);
-        if !old.deprecated && new.deprecated {
-            match new.sunset.as_deref() {
-                Some(s) if crate::diff::parse_date(s).is_none() => {
-                    attr(self, "deprecated-sunset-invalid", format!("deprecated with an invalid x-sunset {s:?}"))
-                }
-                Some(s) => {
-                    if crate::diff::parse_date(s)
-                        .is_some_and(|d| d < self.options.today + self.options.deprecation_days_stable)
-                    {
-                        attr(self, "sunset-date-too-small", format!("sunset {s} is too soon"));
-                    }
-                    attr(self, "deprecated-with-sunset", format!("deprecated with sunset {s}"))
-                }
-                None => {
-                    attr(self, "deprecated", "deprecated".into());
-                    if !matches!(new.stability.as_deref(), Some("draft" | "alpha")) {
-                        attr(self, "deprecated-sunset-missing", "deprecated without an x-sunset date".into());
-                    }
-                }
+        // As oasdiff's request and response property deprecation checks: by the deprecation
+        // policy of the operation's stability level (none for an invalid level), a property that
+        // became deprecated gets exactly one finding.
+        if let Some(days) = w.env.deprecation_days {
+            if old.deprecated && !new.deprecated {
+                attr(self, "reactivated", "reactivated".into());
+            } else if !old.deprecated && new.deprecated {
+                let (suffix, detail) = match new.sunset.as_deref() {
+                    None if days > 0 => ("deprecated-sunset-missing", "deprecated without an x-sunset date".into()),
+                    None => ("deprecated", "deprecated".into()),
+                    Some(s) => match crate::diff::parse_date(s) {
+                        None => ("deprecated-sunset-invalid", format!("deprecated with an invalid x-sunset {s:?}")),
+                        Some(date) if date - self.options.today < days => {
+                            ("sunset-date-too-small", format!("sunset {s} is less than {days} days away"))
+                        }
+                        Some(_) => ("deprecated-with-sunset", format!("deprecated with sunset {s}")),
+                    },
+                };
+                attr(self, suffix, detail);
             }
-        } else if old.deprecated && !new.deprecated {
-            attr(self, "reactivated", "reactivated".into());
         }
         // A property without a level counts as stable; the change is reported when the level
         // the property leaves is at or above the threshold, as for endpoints.

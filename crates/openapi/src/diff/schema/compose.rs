@@ -1,5 +1,5 @@
 //! allOf / anyOf / oneOf: subschemas matched by `$ref` target, then by what they accept, then by
-//! position.
+//! title, then a last one left on each side.
 
 use super::equivalence::accepts_anything;
 use crate::diff::{Differ, Scope, Side, Where};
@@ -37,14 +37,14 @@ impl<'a> Differ<'a> {
                 }
             }
             for (x, y) in pairs {
-                self.schema(scope, x, y, w);
+                self.schema(scope.subschema(), x, y, w);
             }
         }
     }
 
     /// Pairs subschemas by `$ref` target (as oasdiff pairs `$ref`s by their text), then inline
-    /// ones that validate alike, then the remaining inline ones by position. Returns the pairs,
-    /// the added and the removed ones.
+    /// ones that validate alike, then inline ones by title, then a single inline one left on
+    /// each side. Returns the pairs, the added and the removed ones.
     ///
     /// Of what is left, a removed and an added subschema on either side of the inline/`$ref`
     /// boundary that validate alike are one subschema moved to (or from) a component, as
@@ -88,13 +88,34 @@ impl<'a> Differ<'a> {
                 None => old_inline.push(o),
             }
         }
-        for o in old_inline {
-            if new_inline.is_empty() {
-                removed.push(o);
-            } else {
-                pairs.push((o, new_inline.remove(0)));
+        // Then by title (each title pairs once), and a last inline subschema left on each side,
+        // neither titled, is the one that changed; the others were added and removed (as
+        // oasdiff's `getSubschemasInlineDiff`: inline subschemas are not paired by position).
+        let title = |s: &Schema| s.title.clone().filter(|t| !t.is_empty());
+        let mut titles_used: Vec<String> = Vec::new();
+        new_inline.retain(|&n| {
+            let Some(t) = title(self.new.schema(n)) else { return true };
+            if titles_used.contains(&t) {
+                return true;
             }
+            match old_inline.iter().position(|&o| title(self.old.schema(o)).as_ref() == Some(&t)) {
+                Some(i) => {
+                    pairs.push((old_inline.remove(i), n));
+                    titles_used.push(t);
+                    false
+                }
+                None => true,
+            }
+        });
+        if let ([o], [n]) = (old_inline.as_slice(), new_inline.as_slice())
+            && title(self.old.schema(*o)).is_none()
+            && title(self.new.schema(*n)).is_none()
+        {
+            pairs.push((*o, *n));
+            old_inline.clear();
+            new_inline.clear();
         }
+        removed.extend(old_inline);
         rest_new.extend(new_inline);
         let mut kept = Vec::new();
         for o in removed {

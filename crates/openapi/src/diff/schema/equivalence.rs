@@ -140,6 +140,11 @@ impl<'s> Pairs<'s> {
             default: _,
             // Follows from `one_of` and `other_keywords`, compared below.
             null_wrap: _,
+            title: _,
+            // How the types were written (order, "null" in the list): `types`, `nullable` and
+            // the branches say what they accept.
+            declared_types: _,
+            list_types: _,
             types,
             union_types,
             nullable,

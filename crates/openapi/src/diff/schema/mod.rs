@@ -27,6 +27,7 @@ const MAX_DEPTH: usize = 64;
 impl<'a> Differ<'a> {
     /// Starts a site rooted in an operation: one body, parameter or header compared.
     pub(super) fn root_site(&mut self, op: &'a Operation, label: String, env: Env) -> Where<'a> {
+        let env = Env { deprecation_days: self.deprecation_days(op.stability.as_deref()), ..env };
         let label: std::rc::Rc<str> = label.into();
         let site = self.sites.root(op, label.clone());
         self.visited.clear();
@@ -77,7 +78,13 @@ impl<'a> Differ<'a> {
         // change (reported for a body), not the properties removed, the alternatives added and
         // the type gone that the raw comparison finds.
         let moved = wraps::one_of_wrapping(old, new, self.new);
-        let transition = if moved.is_empty() { Transition::None } else { Transition::OneOfWrapping };
+        let transition = if !moved.is_empty() {
+            Transition::OneOfWrapping
+        } else if let Some((added, deleted)) = types::list_of_types(old, new) {
+            Transition::ListOfTypes { null: added.iter().chain(&deleted).any(|t| t == "null") }
+        } else {
+            Transition::None
+        };
         let w = &Where { depth: w.depth + 1, transition, ..w.clone() };
         if transition == Transition::OneOfWrapping && matches!(scope, Scope::RequestBody | Scope::ResponseBody) {
             self.attr(scope, w, "wrapped-in-one-of", Side::New, new.loc, "wrapped in oneOf".into());
@@ -96,7 +103,7 @@ impl<'a> Differ<'a> {
             self.schema(nested, x, y, &w.with_property("additionalProperties"));
         }
         if let (Some(x), Some(y)) = (old.not, new.not) {
-            self.schema(scope, x, y, w);
+            self.schema(scope.subschema(), x, y, w);
         }
     }
 

@@ -25,8 +25,18 @@ impl<'a> Differ<'a> {
                 let subject = format!("{} `{}` ({})", nested.noun(), w.with_property(name).property, w.label);
                 self.emit_at(w, id, Side::New, new.loc, format!("{subject} became required"));
             }
-            for name in old.required.iter().filter(|n| !new.required.contains(n) && !declared(n)) {
-                let id = if request { "request-property-became-optional" } else { "response-property-became-optional" };
+            // A name dropped from `required` whose property only the new schema declares: a
+            // response may now omit it (as oasdiff's `ResponsePropertyBecameOptionalCheck` has it
+            // for a body); in a request the new property is reported as added.
+            let dropped_for_response = |n: &String| !request && old.property(n).is_none();
+            for name in
+                old.required.iter().filter(|n| !new.required.contains(n) && (!declared(n) || dropped_for_response(n)))
+            {
+                let id = match new.property(name).map(|p| self.new.schema(p).write_only) {
+                    _ if request => "request-property-became-optional",
+                    Some(true) => "response-write-only-property-became-optional",
+                    _ => "response-property-became-optional",
+                };
                 let subject = format!("{} `{}` ({})", nested.noun(), w.with_property(name).property, w.label);
                 self.emit_at(w, id, Side::New, new.loc, format!("{subject} became optional"));
             }

@@ -39,6 +39,35 @@ fn format_contained(to_types: &[String], from: Option<&str>, to: Option<&str>) -
     }
 }
 
+/// oasdiff's type pattern of a schema (`detectTypePattern`): the first type `type` names, or
+/// the list of types of its `oneOf`/`anyOf` (true); none for a schema with properties, `allOf`
+/// or `not`, or with neither.
+pub(in crate::diff) fn type_pattern(s: &Schema) -> Option<(Vec<String>, bool)> {
+    if s.not.is_some() || !s.all_of.is_empty() || !s.properties.is_empty() {
+        return None;
+    }
+    if let Some(first) = s.declared_types.first() {
+        return Some((vec![first.clone()], false));
+    }
+    s.list_types.clone().map(|list| (list, true))
+}
+
+/// oasdiff's list-of-types change (`getListOfTypesDiff`): both schemas have a type pattern, one
+/// of them a list, and the sets of types differ. The types added and removed ("null" counts).
+pub(in crate::diff) fn list_of_types(old: &Schema, new: &Schema) -> Option<(Vec<String>, Vec<String>)> {
+    let ((a, a_list), (b, b_list)) = (type_pattern(old)?, type_pattern(new)?);
+    if !a_list && !b_list {
+        return None;
+    }
+    let mut added: Vec<String> = b.iter().filter(|t| !a.contains(t)).cloned().collect();
+    let mut deleted: Vec<String> = a.iter().filter(|t| !b.contains(t)).cloned().collect();
+    added.sort();
+    added.dedup();
+    deleted.sort();
+    deleted.dedup();
+    (!added.is_empty() || !deleted.is_empty()).then_some((added, deleted))
+}
+
 /// JSON distinguishes `1` from `"1"`; text, XML and form bodies do not.
 pub(in crate::diff) fn strongly_typed(media: &str) -> bool {
     let base = crate::diff::bodies::media_base(media).to_ascii_lowercase();
@@ -81,17 +110,10 @@ impl<'a> Differ<'a> {
         let added: Vec<String> = tb.iter().filter(|t| !ta.contains(t)).cloned().collect();
         let deleted: Vec<String> = ta.iter().filter(|t| !tb.contains(t)).cloned().collect();
         let detail = format!("type/format changed from `{}` to `{}`", describe_type(old), describe_type(new));
-        if old.union_types || new.union_types {
-            // Both sides must read as a list of types: a union of bare types, or one plain type.
-            let pattern = |s: &Schema| {
-                s.union_types
-                    || (!s.types.is_empty() && s.properties.is_empty() && s.all_of.is_empty() && s.not.is_none())
-            };
-            if (added.is_empty() && deleted.is_empty()) || !pattern(old) || !pattern(new) {
-                return None;
-            }
+        if let Some((added, deleted)) = list_of_types(old, new) {
             let list = |t: &[String]| if t.is_empty() { "none".to_string() } else { t.join("|") };
-            let detail = format!("list of types changed from {} to {}", list(ta), list(tb));
+            let pattern = |s: &Schema| type_pattern(s).map(|(t, _)| list(&t)).unwrap_or_default();
+            let detail = format!("list of types changed from {} to {}", pattern(old), pattern(new));
             // Requests accept what they accepted unless a type went away; responses return
             // only what they returned unless a type was added.
             let suffix = if scope.is_request() {
@@ -102,6 +124,11 @@ impl<'a> Differ<'a> {
                 "list-of-types-widened"
             };
             return Some((suffix, detail));
+        }
+        // A list of types (a union of bare types) on either side and no list-of-types change: the
+        // type has not changed (a list has no `type` of its own to compare).
+        if old.union_types || new.union_types {
+            return None;
         }
         let type_diff = (!added.is_empty() || !deleted.is_empty()).then_some((added.as_slice(), deleted.as_slice()));
         let format_diff = (old.format != new.format).then_some((old.format.as_deref(), new.format.as_deref()));

@@ -15,6 +15,10 @@ pub(in crate::diff) enum Transition {
     None,
     /// An object schema became a `oneOf` of alternatives that hold its properties.
     OneOfWrapping,
+    /// A type became a list of types (`oneOf`/`anyOf` of single types), or back, or a list
+    /// changed (see `types::list_of_types`); `null` says whether "null" is among the types
+    /// added or removed.
+    ListOfTypes { null: bool },
 }
 
 impl Transition {
@@ -29,6 +33,14 @@ impl Transition {
                 matches!(kind_of(id), Kind::Type | Kind::Structure)
                     && !id.ends_with("-wrapped-in-one-of")
                     && !matches!(id, "request-property-one-of-added" | "response-property-one-of-added")
+            }
+            // As oasdiff's list-of-types transition: the raw type change and the `oneOf`/`anyOf`
+            // branches added or removed are the list change. "null" entering or leaving the list
+            // is its nullability change too (oasdiff, which does not read a null branch as
+            // nullable, has no other finding for it).
+            Transition::ListOfTypes { null } => {
+                (matches!(kind_of(id), Kind::Type | Kind::Structure) && !id.contains("-list-of-types-"))
+                    || (null && (id.ends_with("-became-nullable") || id.ends_with("-became-not-nullable")))
             }
         }
     }
