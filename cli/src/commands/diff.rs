@@ -49,11 +49,13 @@ pub struct OpenApiArgs {
     /// OpenAPI: per-check level overrides, `<check-id> <err|warn|info|none>` per line.
     #[arg(long = "severity-levels")]
     severity_levels: Option<String>,
-    /// OpenAPI: minimum days between deprecation and sunset for beta endpoints.
-    #[arg(long = "deprecation-days-beta", default_value_t = 31)]
+    /// OpenAPI: minimum days between deprecation and sunset for beta endpoints (0, as oasdiff's
+    /// CLI: no sunset required).
+    #[arg(long = "deprecation-days-beta", default_value_t = 0)]
     deprecation_days_beta: i64,
-    /// OpenAPI: minimum days between deprecation and sunset for stable endpoints.
-    #[arg(long = "deprecation-days-stable", default_value_t = 180)]
+    /// OpenAPI: minimum days between deprecation and sunset for stable endpoints (0, as oasdiff's
+    /// CLI; its GitHub Action uses 180, and 31 for beta).
+    #[arg(long = "deprecation-days-stable", default_value_t = 0)]
     deprecation_days_stable: i64,
     /// OpenAPI: breaking changes released without a major bump of info.version are errors
     /// (reported as info otherwise, when both versions are semantic versions).

@@ -7,8 +7,15 @@ mod common;
 use schemagate_openapi::diff;
 
 /// Deprecation policy: 31 days for beta, 180 for stable; today is 2026-01-01.
+/// A deprecation policy as oasdiff's GitHub Action sets it (31 days for beta, 180 for stable);
+/// the default is none (0 days, as oasdiff's CLI).
 fn options() -> diff::Options {
-    diff::Options { today: diff::parse_date("2026-01-01").unwrap(), ..diff::Options::default() }
+    diff::Options {
+        today: diff::parse_date("2026-01-01").unwrap(),
+        deprecation_days_beta: 31,
+        deprecation_days_stable: 180,
+        ..diff::Options::default()
+    }
 }
 
 fn ids(old: &str, new: &str) -> Vec<String> {
@@ -71,8 +78,8 @@ fn a_deprecated_endpoint_gets_exactly_one_finding() {
         let opts = diff::Options { stability_threshold: 0, ..options() };
         assert_eq!(ids_with(&old, &endpoint(op), &opts), [id], "{op}");
     }
-    // Without a policy (0 days), a deprecation without a sunset is information.
-    let no_policy = diff::Options { deprecation_days_stable: 0, deprecation_days_beta: 0, ..options() };
+    // Without a policy (0 days, the default), a deprecation without a sunset is information.
+    let no_policy = diff::Options { today: options().today, ..diff::Options::default() };
     assert_eq!(ids_with(&plain, &endpoint("deprecated: true, "), &no_policy), ["endpoint-deprecated"]);
 }
 

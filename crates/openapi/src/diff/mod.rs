@@ -166,8 +166,9 @@ impl Default for Options {
             .unwrap_or(0);
         Options {
             today,
-            deprecation_days_stable: 180,
-            deprecation_days_beta: 31,
+            // oasdiff's CLI defaults: a deprecation needs no sunset date.
+            deprecation_days_stable: 0,
+            deprecation_days_beta: 0,
             require_version_bump: false,
             stability_threshold: 2,
         }
