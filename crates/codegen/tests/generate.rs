@@ -245,11 +245,48 @@ fn schemas_that_do_not_compile_are_errors_with_their_position() {
         r#""type": "strin", "doc": "The shipment.""#,
     );
     let error = error_of(dir.path());
-    assert!(error.starts_with("avro/shipment.avsc:"), "{error}");
+    assert_eq!(
+        error,
+        "avro/shipment.avsc:7:37: unknown Avro type shop.shipping.v1.strin: no .avsc file under avro defines it"
+    );
+
+    let dir = copy_fixture();
+    edit(dir.path(), "json/notification.json", r#""type": "object","#, r#""type": "object""#);
+    let error = error_of(dir.path());
+    assert_eq!(error, "json/notification.json:6:3: invalid JSON: expected `,` or `}` at line 6 column 3");
 }
 
 #[test]
 fn errors_are_located() {
     let e = GenError::at("a.yaml", 1, 2, "x");
     assert_eq!(e.to_string(), "a.yaml:1:2: x");
+}
+
+#[test]
+fn the_example_domain_generates_one_module_per_contract() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let generated = generate(&root, &RustOptions::new("acme-events")).unwrap_or_else(|e| panic!("{e}"));
+    let topics: Vec<&str> =
+        generated.files.iter().filter_map(|f| f.path.strip_prefix("src/topics/")).filter(|p| *p != "mod.rs").collect();
+    assert_eq!(
+        topics,
+        [
+            "customers_customer_registered_v1.rs",
+            "inventory_stock_changed_v1.rs",
+            "inventory_stock_reserved_v1.rs",
+            "notifications_email_requested_v1.rs",
+            "orders_order_cancelled_v1.rs",
+            "orders_order_placed_v1.rs",
+            "payments_payment_authorized_v1.rs",
+            "payments_payment_failed_v1.rs",
+            "shipping_shipment_dispatched_v1.rs",
+        ]
+    );
+    let placed = &generated.file("src/topics/orders_order_placed_v1.rs").unwrap().contents;
+    assert!(placed.contains("value_subject: Some(\"orders.order-placed-value\")"), "{placed}");
+    assert!(placed.contains("propagated_headers: &[\"correlation-id\"]"), "{placed}");
+    assert!(placed.contains("pub correlation_id: String,"), "{placed}");
+    let payloads = &generated.file("src/payloads.rs").unwrap().contents;
+    // OrderPlaced is the first message of order_events.proto, OrderCancelled the second.
+    assert!(payloads.contains("\"acme.orders.v1.OrderCancelled\";\n    const MESSAGE_INDEXES: &'static [i32] = &[1];"));
 }

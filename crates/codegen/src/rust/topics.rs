@@ -169,7 +169,7 @@ fn resolve_type(
                 revision: None,
             };
             let loaded = schemagate_contract::schema::load(&project.root, &source)
-                .map_err(|m| GenError::from_message(&project.root, &m))?;
+                .map_err(|m| locate_schema_error(project, file, GenError::from_message(&project.root, &m)))?;
             let (kind, type_path, record_name, text, graph) = match &loaded {
                 Loaded::Avro(a) => {
                     let (path, record) = avro.add(project, file, a)?;
@@ -202,6 +202,29 @@ fn resolve_type(
         }
         SchemaType::String => unreachable!("STRING keys have no type to resolve"),
     }
+}
+
+/// A schema error without a position gets one: the first place in the file where a dotted name
+/// or reference the message mentions is written (`unknown Avro type a.b.Strin` points at
+/// `"Strin"`), else the file's start.
+fn locate_schema_error(project: &Project, file: &str, error: GenError) -> GenError {
+    let GenError::Input(message) = &error else { return error };
+    let Some(rest) = message.strip_prefix(&format!("{file}: ")) else { return error };
+    let text = std::fs::read_to_string(project.root.join(file)).unwrap_or_default();
+    let candidates = rest
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '.' && c != '$' && c != '#' && c != '/')
+        })
+        .filter(|w| w.contains(['.', '#', '/']))
+        .flat_map(|w| [w.to_string(), w.rsplit('.').next().unwrap_or(w).to_string()]);
+    for word in candidates {
+        if let Some(offset) = text.find(&format!("\"{word}\"")) {
+            let (line, column) = super::project::position(&text, offset);
+            return GenError::at(file, line, column, rest);
+        }
+    }
+    GenError::at(file, 1, 1, rest)
 }
 
 /// The document of a module file, after the module files it imports.
