@@ -290,3 +290,12 @@ fn the_example_domain_generates_one_module_per_contract() {
     // OrderPlaced is the first message of order_events.proto, OrderCancelled the second.
     assert!(payloads.contains("\"acme.orders.v1.OrderCancelled\";\n    const MESSAGE_INDEXES: &'static [i32] = &[1];"));
 }
+
+#[test]
+fn output_does_not_depend_on_where_the_project_is() {
+    // Integration tests run in the crate's folder: a relative project root.
+    let relative = generate(Path::new("tests/fixtures/shop"), &RustOptions::new("shop-events")).unwrap();
+    assert_eq!(relative, shop());
+    let copy = copy_fixture();
+    assert_eq!(generate(copy.path(), &RustOptions::new("shop-events")).unwrap(), shop());
+}
