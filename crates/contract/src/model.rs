@@ -22,6 +22,10 @@ pub struct Contract {
     pub producer: String,
     pub consumers: Vec<Consumer>,
     pub examples: Vec<Example>,
+    /// Typed headers: name → type, whether every message carries it, whether a consumer
+    /// copies it into the messages it produces while handling one (code generation).
+    #[serde(default)]
+    pub headers: BTreeMap<String, HeaderSpec>,
     /// Where the contract was read from (set after parsing).
     #[serde(skip)]
     pub file: PathBuf,
@@ -88,6 +92,58 @@ pub struct DeclaredReference {
     /// Default: the latest version.
     #[serde(default)]
     pub version: Option<RegistryVersion>,
+}
+
+/// A header of the topic's messages (`headers:` of a contract).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    #[serde(rename = "type", default)]
+    pub header_type: HeaderType,
+    /// Every message carries it; a consumer treats a message without it as invalid.
+    #[serde(default)]
+    pub required: bool,
+    /// Copied from a consumed message into the messages produced while handling it.
+    #[serde(default)]
+    pub propagate: bool,
+}
+
+/// The type of a header value (the value is always bytes on the wire; `string`, `uuid` and
+/// `int` are UTF-8 text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderType {
+    #[default]
+    String,
+    Uuid,
+    Int,
+    Bytes,
+}
+
+impl HeaderType {
+    pub fn name(self) -> &'static str {
+        match self {
+            HeaderType::String => "string",
+            HeaderType::Uuid => "uuid",
+            HeaderType::Int => "int",
+            HeaderType::Bytes => "bytes",
+        }
+    }
+
+    /// Whether an example's header value is of this type.
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            HeaderType::String | HeaderType::Bytes => true,
+            HeaderType::Int => value.parse::<i64>().is_ok(),
+            HeaderType::Uuid => {
+                value.len() == 36
+                    && value.char_indices().all(|(i, c)| match i {
+                        8 | 13 | 18 | 23 => c == '-',
+                        _ => c.is_ascii_hexdigit(),
+                    })
+            }
+        }
+    }
 }
 
 /// A consuming service and what it relies on.
@@ -277,6 +333,28 @@ fn validate(c: &Contract) -> Result<(), ContractError> {
     if c.examples.is_empty() {
         return Err(c.error_at("examples", "a contract needs at least one example"));
     }
+    for (name, spec) in &c.headers {
+        if name.trim().is_empty() {
+            return Err(c.error_at("headers:", "a header name must not be empty"));
+        }
+        for e in &c.examples {
+            match e.headers.get(name) {
+                None if spec.required => {
+                    return Err(c.error_at(
+                        &format!("name: {}", e.name),
+                        format!("example {} lacks the required header {name}", e.name),
+                    ));
+                }
+                Some(v) if !spec.header_type.accepts(v) => {
+                    return Err(c.error_at(
+                        v,
+                        format!("example {}: header {name} is not a valid {}: {v}", e.name, spec.header_type.name()),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
     let mut names = std::collections::BTreeSet::new();
     for e in &c.examples {
         if !names.insert(e.name.as_str()) {
@@ -319,4 +397,57 @@ fn validate(c: &Contract) -> Result<(), ContractError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTRACT: &str = "\
+topic: t.v1
+value: {type: PROTOBUF, file: a.proto, message: a.A}
+producer: p
+consumers:
+  - name: c
+    headers: [correlation-id]
+headers:
+  correlation-id: {type: uuid, required: true, propagate: true}
+  attempt: {type: int}
+examples:
+  - name: one
+    value: {}
+    headers: {correlation-id: 416fabab-d354-43ac-8f05-07f7e43524dd, attempt: \"2\"}
+";
+
+    fn load(text: &str) -> Result<Contract, ContractError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        std::fs::write(&path, text).unwrap();
+        load_file(&path)
+    }
+
+    #[test]
+    fn typed_headers_are_read_and_default_to_optional_strings() {
+        let c = load(CONTRACT).unwrap();
+        let id = &c.headers["correlation-id"];
+        assert_eq!((id.header_type, id.required, id.propagate), (HeaderType::Uuid, true, true));
+        assert_eq!(c.headers["attempt"], HeaderSpec { header_type: HeaderType::Int, ..HeaderSpec::default() });
+        let without = CONTRACT.replace(
+            "headers:\n  correlation-id: {type: uuid, required: true, propagate: true}\n  attempt: {type: int}\n",
+            "",
+        );
+        assert!(load(&without).unwrap().headers.is_empty());
+    }
+
+    #[test]
+    fn examples_must_carry_required_headers_of_their_type() {
+        let missing = CONTRACT.replace("correlation-id: 416fabab-d354-43ac-8f05-07f7e43524dd, ", "");
+        let e = load(&missing).unwrap_err().to_string();
+        assert!(e.ends_with(":11:5: example one lacks the required header correlation-id"), "{e}");
+        let bad = CONTRACT.replace("attempt: \"2\"", "attempt: two");
+        let e = load(&bad).unwrap_err().to_string();
+        assert!(e.contains("header attempt is not a valid int: two"), "{e}");
+        let unknown = CONTRACT.replace("{type: int}", "{type: integer}");
+        assert!(load(&unknown).is_err());
+    }
 }
