@@ -100,7 +100,7 @@ impl Project {
     /// none does).
     pub fn contract_error(&self, contract: &Contract, needle: &str, message: impl Into<String>) -> GenError {
         let (line, column) = schemagate_contract::model::locate(&contract.text, needle);
-        GenError::at(self.contract_file(contract), line as u32, column as u32, message)
+        GenError::at(self.contract_file(contract), line, column, message)
     }
 
     /// An error at the line of `key: value` inside the `section` (`value:`/`key:`) of a
