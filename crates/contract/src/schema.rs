@@ -296,8 +296,8 @@ fn protobuf(
     Ok(Loaded::Protobuf(ProtoSchema { origin, main_path, text, imports, compat, message: descriptor, indexes }))
 }
 
-/// The position of a message in its file: top-level index, then nested indexes.
-fn message_indexes(message: &MessageDescriptor) -> Vec<i32> {
+/// Confluent's message indexes: the position of a message in its file, then in each parent.
+pub fn message_indexes(message: &MessageDescriptor) -> Vec<i32> {
     let mut path = Vec::new();
     let mut current = message.clone();
     loop {

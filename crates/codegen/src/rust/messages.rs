@@ -245,28 +245,7 @@ pub(crate) fn import_root(project: &Path, file: &str, root: Option<&str>) -> Str
     folder.to_string_lossy().replace('\\', "/")
 }
 
-/// Confluent's message indexes: the position of a message in its file, then in each parent.
-pub(crate) fn message_indexes(message: &MessageDescriptor) -> Vec<i32> {
-    let mut path = Vec::new();
-    let mut current = message.clone();
-    loop {
-        match current.parent_message() {
-            Some(parent) => {
-                let i = parent.child_messages().position(|m| m.full_name() == current.full_name()).unwrap_or(0);
-                path.push(i as i32);
-                current = parent;
-            }
-            None => {
-                let file = current.parent_file();
-                let i = file.messages().position(|m| m.full_name() == current.full_name()).unwrap_or(0);
-                path.push(i as i32);
-                break;
-            }
-        }
-    }
-    path.reverse();
-    path
-}
+pub(crate) use schemagate_contract::schema::message_indexes;
 
 /// The Rust path of a message in `messages.rs`, as prost-build names it: package segments in
 /// snake case, a module per enclosing message, the message in upper camel case.
