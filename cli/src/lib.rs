@@ -13,7 +13,7 @@ mod gate;
 mod subjects;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{breaking, check, compat, contract, diff, registry, rules};
+use commands::{breaking, check, compat, contract, diff, generate, registry, rules};
 use schemagate_core::Level;
 use schemagate_core::error::LoadError;
 use schemagate_report::Format;
@@ -104,6 +104,12 @@ enum Command {
         #[command(subcommand)]
         command: contract::ContractCommand,
     },
+    /// Generate code from the contracts and schemas: `gen rust` writes a crate of typed Kafka
+    /// producers and consumers (docs/commands/gen.md).
+    Gen {
+        #[command(subcommand)]
+        command: generate::GenCommand,
+    },
     /// List the rule catalogue.
     Rules(rules::RulesArgs),
 }
@@ -122,6 +128,9 @@ enum CliError {
     Usage(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// Code generation refused its input (or could not write its output).
+    #[error("{0}")]
+    Gen(schemagate_codegen::GenError),
 }
 
 impl CliError {
@@ -144,6 +153,7 @@ impl miette::Diagnostic for CliError {
             CliError::Config { .. } => "schemagate::config",
             CliError::Usage(_) => "schemagate::usage",
             CliError::Output(_) => "schemagate::output",
+            CliError::Gen(_) => "schemagate::gen",
         }))
     }
 }
@@ -194,6 +204,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Check(args) => check::run(&args, stdout),
         Command::Registry { command } => registry::run(command, stdout, stderr),
         Command::Contract { command } => contract::run(&command, stdout, stderr),
+        Command::Gen { command } => generate::run(&command, stdout),
         Command::Rules(args) => rules::run(&args, stdout),
     };
     match result {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod compat;
 pub mod contract;
 pub mod diff;
+pub mod generate;
 pub mod registry;
 pub mod rules;
 
