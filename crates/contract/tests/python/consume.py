@@ -2,7 +2,7 @@
 """Consume records with PyPI confluent-kafka's own deserializers, for wire-format interop tests.
 
 usage:
-  consume.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format avro|protobuf
+  consume.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format avro|protobuf|json
              --count N [--message FULL.NAME] [--subject SUBJECT] [--group GROUP]
              [--timeout SECONDS]
 
@@ -18,6 +18,8 @@ deserializes each value with the real deserializer and the registry at URL:
     dependencies first. Well-known imports (google/protobuf/*, google/type/*, confluent/*) come
     from the Python packages whether or not the registry has them. The class is --message, or
     by default the first message declared in the `TOPIC-value` file.
+  - json: JSONDeserializer without a schema of its own: the writer schema behind the record's id
+    is fetched from the registry and the value validated against it.
 
 Prints one JSON object per record, in the order received (offset order: one partition), one a line:
   {"key": "0", "headers": {"source": "py"}, "value": {...}, "schema_id": 3}
@@ -62,6 +64,13 @@ def avro_deserializer(client, args):
     from confluent_kafka.schema_registry.avro import AvroDeserializer
 
     deserializer = AvroDeserializer(client)
+    return lambda data, ctx: deserializer(data, ctx)
+
+
+def json_deserializer(client, args):
+    from confluent_kafka.schema_registry.json_schema import JSONDeserializer
+
+    deserializer = JSONDeserializer(None, schema_registry_client=client)
     return lambda data, ctx: deserializer(data, ctx)
 
 
@@ -181,7 +190,8 @@ def text(data):
 def main():
     args = parse_args()
     client = SchemaRegistryClient({"url": args.registry})
-    deserialize = (avro_deserializer if args.format == "avro" else protobuf_deserializer)(client, args)
+    make = {"avro": avro_deserializer, "protobuf": protobuf_deserializer, "json": json_deserializer}
+    deserialize = make[args.format](client, args)
     consumer = Consumer({
         "bootstrap.servers": args.bootstrap,
         "group.id": args.group or f"consume-py-{uuid.uuid4()}",

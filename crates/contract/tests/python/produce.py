@@ -4,14 +4,16 @@
 usage:
   produce.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format avro
              --schema-file SCHEMA.avsc --values RECORDS.json [--header NAME=VALUE]...
+  produce.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format json
+             --schema-file SCHEMA.json --values RECORDS.json [--header NAME=VALUE]...
   produce.py --bootstrap HOST:PORT --registry URL --topic TOPIC --format protobuf
              --descriptor-set SET.pb --message FULL.NAME --values RECORDS.json
              [--header NAME=VALUE]... [--timeout SECONDS]
 
 Creates TOPIC when missing (AdminClient: 1 partition, replication factor 1), then produces each
 record of RECORDS.json in order, the value serialized by the real AvroSerializer or
-ProtobufSerializer (auto.register.schemas=True, TopicNameStrategy: subject `TOPIC-value`) against
-the registry at URL, the key by StringSerializer.
+ProtobufSerializer or JSONSerializer (auto.register.schemas=True; subject `TOPIC-value`, Confluent's
+TopicNameStrategy, or --subject) against the registry at URL, the key by StringSerializer.
 
 RECORDS.json is a JSON array of objects, one per record:
   {"value": {...}, "key": "k1", "headers": {"name": "text"}}
@@ -61,9 +63,10 @@ def parse_args():
     parser.add_argument("--header", action="append", default=[], metavar="NAME=VALUE",
                         help="a header put on every record (repeatable)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds for topic creation and delivery")
+    parser.add_argument("--subject", help="the value subject (default: TOPIC-value)")
     args = parser.parse_args()
-    if args.format == "avro" and not args.schema_file:
-        parser.error("--format avro needs --schema-file")
+    if args.format in ("avro", "json") and not args.schema_file:
+        parser.error(f"--format {args.format} needs --schema-file")
     if args.format == "protobuf" and not (args.descriptor_set and args.message):
         parser.error("--format protobuf needs --descriptor-set and --message")
     return args
@@ -125,15 +128,32 @@ def ensure_topic(bootstrap, topic, timeout):
         time.sleep(0.2)
 
 
+def serializer_conf(args):
+    conf = {"auto.register.schemas": True}
+    if args.subject:
+        conf["subject.name.strategy"] = lambda ctx, record_name: args.subject
+    return conf
+
+
+def read_schema_file(args):
+    try:
+        with open(args.schema_file, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        fail(f"cannot read {args.schema_file}: {e}")
+
+
 def avro_serializer(client, args):
     from confluent_kafka.schema_registry.avro import AvroSerializer
 
-    try:
-        with open(args.schema_file, encoding="utf-8") as f:
-            schema_str = f.read()
-    except OSError as e:
-        fail(f"cannot read {args.schema_file}: {e}")
-    serializer = AvroSerializer(client, schema_str, conf={"auto.register.schemas": True})
+    serializer = AvroSerializer(client, read_schema_file(args), conf=serializer_conf(args))
+    return lambda value, ctx: serializer(value, ctx)
+
+
+def json_serializer(client, args):
+    from confluent_kafka.schema_registry.json_schema import JSONSerializer
+
+    serializer = JSONSerializer(read_schema_file(args), client, conf=serializer_conf(args))
     return lambda value, ctx: serializer(value, ctx)
 
 
@@ -155,7 +175,7 @@ def protobuf_serializer(client, args):
         cls = builder.message_class(args.message)
     except (ValueError, TypeError) as e:
         fail(f"{args.descriptor_set}: {e}")
-    serializer = ProtobufSerializer(cls, client, conf={"auto.register.schemas": True})
+    serializer = ProtobufSerializer(cls, client, conf=serializer_conf(args))
 
     def serialize(value, ctx):
         message = json_format.ParseDict(value, cls())
@@ -168,7 +188,8 @@ def main():
     args = parse_args()
     records = read_records(args.values, parse_headers(args.header))
     client = SchemaRegistryClient({"url": args.registry})
-    serialize = (avro_serializer if args.format == "avro" else protobuf_serializer)(client, args)
+    make = {"avro": avro_serializer, "protobuf": protobuf_serializer, "json": json_serializer}
+    serialize = make[args.format](client, args)
     ensure_topic(args.bootstrap, args.topic, args.timeout)
 
     producer = Producer({"bootstrap.servers": args.bootstrap, "acks": "all", "linger.ms": 5})

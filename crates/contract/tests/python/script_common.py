@@ -19,5 +19,5 @@ def topic_parser(doc):
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT")
     parser.add_argument("--registry", required=True, help="schema registry URL")
     parser.add_argument("--topic", required=True)
-    parser.add_argument("--format", required=True, choices=["avro", "protobuf"])
+    parser.add_argument("--format", required=True, choices=["avro", "protobuf", "json"])
     return parser
