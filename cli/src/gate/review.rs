@@ -1,0 +1,123 @@
+//! The review of `check --format html|markdown`: the gate's report with the old and new text of
+//! every changed schema file and each finding's consumer blast radius (contracts/, subjects).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use schemagate_contract::impact::{ImpactIndex, SubjectSpec};
+use schemagate_core::{InputSpec, Level, Report};
+use schemagate_report::review::{Review, ReviewFile};
+
+use super::Baseline;
+use super::protobuf::proto_set;
+use crate::config::{GateConfig, GateError};
+
+/// Builds the review of `report`. `baseline_text` is the baseline as the user wrote it.
+pub fn build(
+    config: &GateConfig,
+    baseline: &Baseline,
+    baseline_text: &str,
+    report: Report,
+    fail_level: Level,
+    artifact: Option<String>,
+) -> Result<Review, GateError> {
+    let mut notes = Vec::new();
+    let files = changed_files(config, baseline, &report)?;
+    // The contracts folder; its parent is the root the contracts' paths are relative to.
+    let dir = config
+        .contract
+        .as_ref()
+        .and_then(|c| c.contracts.as_ref())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("contracts"));
+    let contracts = if dir.is_dir() {
+        schemagate_contract::load_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?
+    } else {
+        notes.push(format!("no contracts folder at {}: topics and consumers are not known", dir.display()));
+        Vec::new()
+    };
+    let project =
+        dir.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| ".".into());
+    let subjects: Vec<SubjectSpec> = config
+        .subjects
+        .iter()
+        .map(|s| SubjectSpec {
+            name: s.name.clone(),
+            schema_type: s.schema_type.clone(),
+            file: s.file.clone(),
+            record: s.record.clone(),
+        })
+        .collect();
+    let proto_root = config.protobuf.as_ref().map(|p| p.path.as_str());
+    let index = ImpactIndex::new(&project, &contracts, &subjects, proto_root);
+    notes.extend(index.notes.iter().cloned());
+    let impacts = report
+        .findings
+        .iter()
+        .map(|f| {
+            let new_text = files
+                .iter()
+                .find(|file| file.path == f.path)
+                .map(|file| file.new.clone())
+                .unwrap_or_else(|| std::fs::read_to_string(&f.path).ok());
+            index.impact(f, new_text.as_deref())
+        })
+        .collect();
+    if matches!(baseline, Baseline::Registry(..)) {
+        notes.push("the baseline is the registry: files are shown as they are now, without a side-by-side diff".into());
+    }
+    Ok(Review {
+        report,
+        baseline: baseline_text.to_string(),
+        fail_level: Some(fail_level),
+        files,
+        impacts,
+        artifact,
+        notes,
+    })
+}
+
+/// The schema files of the configuration whose text differs from the baseline's, plus every
+/// file a finding names.
+fn changed_files(config: &GateConfig, baseline: &Baseline, report: &Report) -> Result<Vec<ReviewFile>, GateError> {
+    let mut paths: BTreeSet<String> = BTreeSet::new();
+    if let Some(pb) = &config.protobuf {
+        let root = pb.path.trim_end_matches('/');
+        let current = proto_set(&InputSpec::Path(PathBuf::from(&pb.path)), &[])?;
+        paths.extend(current.files.iter().map(|f| format!("{root}/{}", f.path)));
+        if !matches!(baseline, Baseline::Registry(..)) && baseline.exists(&pb.path)? {
+            let previous = proto_set(&baseline.spec(&pb.path), &[])?;
+            paths.extend(previous.files.iter().map(|f| format!("{root}/{}", f.path)));
+        }
+    }
+    paths.extend(config.openapi.iter().map(|o| o.path.clone()));
+    paths.extend(config.subjects.iter().map(|s| s.file.clone()));
+    paths.extend(report.findings.iter().map(|f| f.path.clone()).filter(|p| !p.is_empty()));
+    let mut files = Vec::new();
+    for path in paths {
+        let new = std::fs::read_to_string(&path).ok();
+        let old = match baseline {
+            Baseline::Registry(..) => {
+                // No file baseline: only files with findings, as they are now.
+                if report.findings.iter().any(|f| f.path == path) {
+                    files.push(ReviewFile { path, old: None, new });
+                }
+                continue;
+            }
+            Baseline::Git(rev) => {
+                let rel = path.trim_start_matches("./");
+                if baseline.exists(rel)? {
+                    let bytes = schemagate_core::source::read_git_file(rev, rel).map_err(|e| e.to_string())?;
+                    Some(String::from_utf8_lossy(&bytes).into_owned())
+                } else {
+                    None
+                }
+            }
+            Baseline::Dir(dir) => std::fs::read_to_string(dir.join(&path)).ok(),
+        };
+        if old != new && (old.is_some() || new.is_some()) {
+            files.push(ReviewFile { path, old, new });
+        }
+    }
+    Ok(files)
+}
