@@ -141,6 +141,15 @@ fn every_finding_and_every_affected_consumer_is_on_the_page() {
         }
         assert!(card.contains("This ") || card.contains("Information"), "finding {i} explains what breaks");
     }
+    // A deleted field's finding sits beside the removed line of the baseline.
+    let removed = dom
+        .find("customer_note <span class=\"pun\">=</span> <span class=\"num\">7</span>")
+        .expect("removed line shown");
+    let card = dom.find("<code class=\"rule\">FIELD_NO_DELETE</code><span class=\"loc\">").expect("card");
+    assert!(
+        removed < card && dom[removed..card].matches("<tr").count() == 1,
+        "FIELD_NO_DELETE card follows the removed line"
+    );
     // The blast radius: each breaking change, its topic, every consumer of that topic (those
     // reading the changed field marked as readers), and the registry subject.
     let radius = section(&dom, "id=\"blast-radius\"", "id=\"files\"");

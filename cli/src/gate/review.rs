@@ -55,12 +55,10 @@ pub fn build(
         .findings
         .iter()
         .map(|f| {
-            let new_text = files
-                .iter()
-                .find(|file| file.path == f.path)
-                .map(|file| file.new.clone())
-                .unwrap_or_else(|| std::fs::read_to_string(&f.path).ok());
-            index.impact(f, new_text.as_deref())
+            let file = files.iter().find(|file| file.path == f.path);
+            let new_text = file.map(|file| file.new.clone()).unwrap_or_else(|| std::fs::read_to_string(&f.path).ok());
+            let old_text = file.and_then(|file| file.old.as_deref());
+            index.impact(f, new_text.as_deref(), old_text)
         })
         .collect();
     if matches!(baseline, Baseline::Registry(..)) {

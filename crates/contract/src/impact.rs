@@ -121,8 +121,9 @@ impl<'a> ImpactIndex<'a> {
         ImpactIndex { topics, subjects: loaded_subjects, notes }
     }
 
-    /// The blast radius of `finding`; `new_text` is the work tree's text of its file.
-    pub fn impact(&self, finding: &Finding, new_text: Option<&str>) -> Impact {
+    /// The blast radius of `finding`; `new_text` and `old_text` are its file's text in the work
+    /// tree and at the baseline.
+    pub fn impact(&self, finding: &Finding, new_text: Option<&str>, old_text: Option<&str>) -> Impact {
         let mut impact = Impact { operations: operations(finding), ..Impact::default() };
         let element = element_of(finding, new_text);
         // A subject-level verdict names its subject: that subject, and the topics on it.
@@ -133,6 +134,11 @@ impl<'a> ImpactIndex<'a> {
             .filter(|name| self.subjects.iter().any(|(s, ..)| s.name == *name));
         // A whole file is already named by the finding's path.
         impact.element = element.as_ref().filter(|e| !matches!(e, Element::File(_))).map(Element::display);
+        if let Some(e) = &element
+            && line_of(&finding.path, new_text, e).is_none()
+        {
+            impact.old_line = line_of(&finding.path, old_text, e);
+        }
         for topic in &self.topics {
             let value_subject = topic.contract.value_subject();
             let paths: Option<Vec<String>> = match (&element, &topic.message) {
@@ -265,6 +271,31 @@ pub fn element_of(finding: &Finding, new_text: Option<&str>) -> Option<Element> 
     Some(Element::Message { full_name: m.full_name.clone(), field })
 }
 
+/// The line where a message field or enum value is declared in `text`.
+pub fn line_of(path: &str, text: Option<&str>, element: &Element) -> Option<u32> {
+    let mut file = protobuf::parser::parse_file(path, text?).ok()?;
+    protobuf::link::assign_names(&mut file);
+    let mut line = None;
+    match element {
+        Element::Message { full_name, field: Some(field) } => file.walk_messages(&mut |m| {
+            if &m.full_name == full_name {
+                line = m.fields.iter().find(|f| &f.name == field).map(|f| f.span.start_line);
+            }
+        }),
+        Element::Enum { full_name, value: Some(value) } => {
+            let mut enums: Vec<&protobuf::ast::Enum> = file.enums.iter().collect();
+            file.walk_messages(&mut |m| enums.extend(m.enums.iter()));
+            line = enums
+                .into_iter()
+                .find(|e| &e.full_name == full_name)
+                .and_then(|e| e.values.iter().find(|v| &v.name == value))
+                .map(|v| v.span.start_line);
+        }
+        _ => {}
+    }
+    line
+}
+
 /// The text after `prefix` up to the next quote, in buf's messages (`... with name "note" ...`).
 fn quoted_after(message: &str, prefix: &str) -> Option<String> {
     let rest = &message[message.find(prefix)? + prefix.len()..];
@@ -373,5 +404,9 @@ mod tests {
             Some(Element::Enum { full_name: "a.v1.Order.Kind".into(), value: Some("KIND_B".into()) })
         );
         assert_eq!(at(0, ""), Some(Element::File("a/v1/o.proto".into())));
+        let qty = Element::Message { full_name: "a.v1.Order".into(), field: Some("qty".into()) };
+        assert_eq!(line_of("a/v1/o.proto", Some(text), &qty), Some(5));
+        let gone = Element::Message { full_name: "a.v1.Order".into(), field: Some("note".into()) };
+        assert_eq!(line_of("a/v1/o.proto", Some(text), &gone), None);
     }
 }

@@ -284,13 +284,30 @@ fn blast_radius(page: &mut String, review: &Review) {
     page.push_str("</section>\n");
 }
 
-/// Findings by (file, new line); line 0 holds those without a line.
-fn findings_by_file(review: &Review) -> BTreeMap<&str, BTreeMap<u32, Vec<usize>>> {
-    let mut map: BTreeMap<&str, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+/// Where a finding is shown in its file's diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Anchor {
+    /// Above the diff (no line, or past the end).
+    Top,
+    /// After the row of this line of the baseline (the element is gone from the new text).
+    Old(u32),
+    /// After the row of this line of the new text.
+    New(u32),
+}
+
+/// Findings by file, then by anchor.
+fn findings_by_file(review: &Review) -> BTreeMap<&str, BTreeMap<Anchor, Vec<usize>>> {
+    let mut map: BTreeMap<&str, BTreeMap<Anchor, Vec<usize>>> = BTreeMap::new();
     for (i, f) in review.report.findings.iter().enumerate() {
-        if review.files.iter().any(|file| file.path == f.path) {
-            map.entry(f.path.as_str()).or_default().entry(f.location.start_line).or_default().push(i);
-        }
+        let Some(file) = review.files.iter().find(|file| file.path == f.path) else { continue };
+        let old_line = review.impacts.get(i).and_then(|impact| impact.old_line);
+        let new_lines = file.new.as_deref().map_or(0, |t| t.lines().count()) as u32;
+        let anchor = match old_line {
+            Some(line) if file.old.is_some() => Anchor::Old(line),
+            _ if f.location.is_none() || f.location.start_line > new_lines => Anchor::Top,
+            _ => Anchor::New(f.location.start_line),
+        };
+        map.entry(f.path.as_str()).or_default().entry(anchor).or_default().push(i);
     }
     map
 }
@@ -318,7 +335,7 @@ fn files(page: &mut String, review: &Review) {
     page.push_str("</section>\n");
 }
 
-fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, here: &BTreeMap<u32, Vec<usize>>) {
+fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, here: &BTreeMap<Anchor, Vec<usize>>) {
     let status = match (&file.old, &file.new) {
         (None, Some(_)) => "added",
         (Some(_), None) => "deleted",
@@ -350,21 +367,19 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
     let rows = side_by_side(old, new);
     let old_tokens = tokenize(file.syntax(), old);
     let new_tokens = tokenize(file.syntax(), new);
-    // Findings without a line (or past the end) head the file.
-    let last_new = new.lines().count() as u32;
-    let mut top: Vec<usize> = Vec::new();
-    for (&line, ids) in here {
-        if line == 0 || line > last_new {
-            top.extend(ids);
-        }
-    }
-    for i in top {
+    // Findings without a line head the file.
+    for &i in here.get(&Anchor::Top).into_iter().flatten() {
         finding_card(page, review, i, "div");
     }
+    let at = |row: &Row<'_>| -> Vec<usize> {
+        let old = row.old.and_then(|(l, _)| here.get(&Anchor::Old(l)));
+        let new = row.new.and_then(|(l, _)| here.get(&Anchor::New(l)));
+        old.into_iter().chain(new).flatten().copied().collect()
+    };
     // Rows worth showing: changes, findings, and CONTEXT lines around them.
     let mut keep = vec![false; rows.len()];
     for (r, row) in rows.iter().enumerate() {
-        let flagged = row.new.is_some_and(|(l, _)| here.contains_key(&l));
+        let flagged = !at(row).is_empty();
         if row.kind != RowKind::Same || flagged {
             let lo = r.saturating_sub(CONTEXT);
             let hi = (r + CONTEXT + 1).min(rows.len());
@@ -381,14 +396,10 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
             page.push_str("<tbody>");
             while r < rows.len() && keep[r] {
                 diff_row(page, &rows[r], &old_tokens, &new_tokens);
-                if let Some((line, _)) = rows[r].new
-                    && let Some(ids) = here.get(&line)
-                {
-                    for &i in ids {
-                        page.push_str("<tr class=\"inline\"><td colspan=\"4\">");
-                        finding_card(page, review, i, "div");
-                        page.push_str("</td></tr>");
-                    }
+                for i in at(&rows[r]) {
+                    page.push_str("<tr class=\"inline\"><td colspan=\"4\">");
+                    finding_card(page, review, i, "div");
+                    page.push_str("</td></tr>");
                 }
                 r += 1;
             }
@@ -537,6 +548,7 @@ mod tests {
             }],
             subjects: vec!["orders-value".into()],
             operations: vec![],
+            old_line: None,
         };
         let old = (1..=30).map(|i| format!("// line {i}\n")).collect::<String>().replacen(
             "// line 4\n",

@@ -213,6 +213,7 @@ mod tests {
                 }],
                 subjects: vec!["orders.order-placed-value".into()],
                 operations: vec![],
+                old_line: None,
             })
             .collect();
         Review {

@@ -60,6 +60,9 @@ pub struct Impact {
     pub subjects: Vec<String>,
     /// API operations that reach the element (OpenAPI): `METHOD /path`.
     pub operations: Vec<String>,
+    /// The element's line in the baseline's text when it is gone from the new one (a deleted
+    /// field): the review shows the finding there, beside the removed line.
+    pub old_line: Option<u32>,
 }
 
 impl Impact {
