@@ -13,7 +13,7 @@ mod gate;
 mod subjects;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{breaking, check, compat, contract, diff, generate, registry, rules};
+use commands::{breaking, check, compat, contract, diff, generate, init, registry, rules};
 use schemagate_core::Level;
 use schemagate_core::error::LoadError;
 use schemagate_report::Format;
@@ -116,6 +116,9 @@ enum Command {
         #[command(subcommand)]
         command: generate::GenCommand,
     },
+    /// Scan a repository for schemas and write a commented schemagate.yaml, starter contracts and
+    /// a CI template (docs/commands/init.md).
+    Init(init::InitArgs),
     /// List the rule catalogue.
     Rules(rules::RulesArgs),
 }
@@ -212,6 +215,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Registry { command } => registry::run(command, stdout, stderr),
         Command::Contract { command } => contract::run(&command, stdout, stderr),
         Command::Gen { command } => generate::run(&command, stdout),
+        Command::Init(args) => init::run(&args, stdout),
         Command::Rules(args) => rules::run(&args, stdout),
     };
     match result {
