@@ -1,6 +1,12 @@
 //! Side-by-side line diff of an old and a new text (similar's Myers diff, line granularity).
 
-use similar::{ChangeTag, TextDiff};
+use std::time::Duration;
+
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+/// Past this, similar gives a coarser (still correct) diff rather than the minimal one: a huge
+/// rewritten spec must not stall the report.
+const DIFF_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How a row of the side-by-side view changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +31,7 @@ pub struct Row<'a> {
 /// Rows of a side-by-side view: deletions and insertions between two unchanged lines are
 /// paired up row by row (the extra ones stand alone), as review tools show them.
 pub fn side_by_side<'a>(old: &'a str, new: &'a str) -> Vec<Row<'a>> {
-    let diff = TextDiff::from_lines(old, new);
+    let diff = TextDiff::configure().algorithm(Algorithm::Myers).timeout(DIFF_TIMEOUT).diff_lines(old, new);
     let mut rows = Vec::new();
     let mut removed: Vec<(u32, &'a str)> = Vec::new();
     let mut added: Vec<(u32, &'a str)> = Vec::new();

@@ -341,6 +341,32 @@ mod tests {
     }
 
     #[test]
+    fn every_line_of_every_example_file_comes_back_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        let mut stack = vec![root.join("schemas"), root.join("contracts"), root.join("ci-templates")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() { stack.push(p) } else { files.push(p) }
+            }
+        }
+        assert!(files.len() > 10);
+        let weird = "\"\u{e9}\\\"x\n'\n- \"k\": \n/* \u{1F600} */ -\n: :\n\"a\":-\n#\n{\"\u{e9}\":[-1e9,\u{e9}]}\n";
+        for (path, text) in files
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+            .chain(std::iter::once(("weird".to_string(), weird.to_string())))
+        {
+            for syntax in [Syntax::Protobuf, Syntax::Yaml, Syntax::Json, Syntax::of_path(&path)] {
+                for (line, tokens) in text.lines().zip(tokenize(syntax, &text)) {
+                    assert_eq!(tokens.iter().map(|t| t.text).collect::<String>(), line, "{path} as {syntax:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn json_keys_and_strings() {
         let k = kinds(Syntax::Json, r#"  {"name": "amount", "type": ["null", "long"], "default": -1.5e3, "x": true}"#);
         assert!(k.contains(&(TokenKind::Key, "\"name\"".into())));

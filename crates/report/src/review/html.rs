@@ -342,6 +342,9 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
         _ => "modified",
     };
     let count = here.values().map(Vec::len).sum::<usize>();
+    let old = file.old.as_deref().unwrap_or("");
+    let new = file.new.as_deref().unwrap_or("");
+    let rows = side_by_side(old, new);
     // A whole file added or deleted without findings is folded: its every line is a change.
     let folded = here.is_empty() && (file.old.is_none() || file.new.is_none());
     let (open, close) = if folded {
@@ -353,7 +356,7 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
         page,
         "<article class=\"file\" id=\"file-{n}\">{open}<span class=\"status {status}\">{status}</span> \
          <code>{path}</code> <span class=\"muted\">{syntax} · {lines}</span>{count}{close}",
-        lines = line_stat(file),
+        lines = line_stat(&rows),
         path = escape(&file.path),
         syntax = file.syntax().name(),
         count = if count > 0 {
@@ -362,9 +365,6 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
             String::new()
         },
     );
-    let old = file.old.as_deref().unwrap_or("");
-    let new = file.new.as_deref().unwrap_or("");
-    let rows = side_by_side(old, new);
     let old_tokens = tokenize(file.syntax(), old);
     let new_tokens = tokenize(file.syntax(), new);
     // Findings without a line head the file.
@@ -429,8 +429,7 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
     page.push_str("</article>\n");
 }
 
-fn line_stat(file: &ReviewFile) -> String {
-    let rows = side_by_side(file.old.as_deref().unwrap_or(""), file.new.as_deref().unwrap_or(""));
+fn line_stat(rows: &[Row<'_>]) -> String {
     let added = rows.iter().filter(|r| r.kind != RowKind::Same && r.new.is_some()).count();
     let removed = rows.iter().filter(|r| r.kind != RowKind::Same && r.old.is_some()).count();
     format!("<span class=\"plus\">+{added}</span> <span class=\"minus\">−{removed}</span>")
@@ -596,6 +595,18 @@ mod tests {
         assert!(!html.contains("int64\" <script>"));
         assert!(html.contains("&lt;script&gt;"));
         assert_eq!(html.matches("<script>").count(), 1, "only the page's own script");
+    }
+
+    #[test]
+    fn a_huge_rewritten_file_renders_in_bounded_time() {
+        let old: String = (0..20_000).map(|i| format!("  int64 field_{i} = {i};\n")).collect();
+        let new: String = (0..20_000).map(|i| format!("  string other_{} = {i};\n", i * 7 % 13)).collect();
+        let mut r = review();
+        r.files = vec![ReviewFile { path: "big.proto".into(), old: Some(old), new: Some(new) }];
+        let started = std::time::Instant::now();
+        let html = page(&r);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+        assert!(html.contains("data-line=\"20000\""));
     }
 
     #[test]
