@@ -262,3 +262,61 @@ fn markdown_comment_has_the_blast_radius() {
     assert!(md.contains("registry subjects: `orders.order-placed-value`"));
     assert!(md.contains("the `schemagate-review` artifact"));
 }
+
+/// Avro subjects and OpenAPI operations in the blast radius, on a scratch repository with a
+/// folder baseline (no git history, no browser needed).
+#[test]
+fn avro_topics_and_openapi_operations_are_in_the_blast_radius() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, work) = (tmp.path().join("base"), tmp.path().join("work"));
+    let write = |root: &Path, rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let config = "version: v2\nopenapi:\n  - path: api/orders.yaml\nsubjects:\n  - name: orders.order-shipped-value\n    type: AVRO\n    file: avro/order_shipped.avsc\n";
+    let avro_v1 =
+        r#"{"type":"record","name":"OrderShipped","namespace":"acme","fields":[{"name":"order_id","type":"string"}]}"#;
+    let avro_v2 = r#"{"type":"record","name":"OrderShipped","namespace":"acme","fields":[{"name":"order_id","type":"string"},{"name":"carrier","type":"string"}]}"#;
+    let api = |total: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: orders, version: '1'}}\npaths:\n  /orders/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Order'}}\ncomponents:\n  schemas:\n    Order:\n      type: object\n      properties:\n        total: {{type: {total}}}\n"
+        )
+    };
+    let contract = "topic: orders.order-shipped.v1\nvalue: {type: AVRO, file: avro/order_shipped.avsc, subject: orders.order-shipped-value}\nproducer: shipping-service\nconsumers:\n  - name: notification-service\n    fields: [{path: order_id, type: string, required: true}]\nexamples:\n  - name: one\n    value: {order_id: o-1}\n";
+    for (root, avro, total) in [(&base, avro_v1, "integer"), (&work, avro_v2, "string")] {
+        write(root, "schemagate.yaml", config);
+        write(root, "avro/order_shipped.avsc", avro);
+        write(root, "api/orders.yaml", &api(total));
+    }
+    write(&work, "contracts/orders.order-shipped.yaml", contract);
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_schemagate"))
+            .args(["check", "--against", base.to_str().unwrap(), "--format", format])
+            .current_dir(&work)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let html = run("html");
+    let radius = section(&html, "id=\"blast-radius\"", "id=\"files\"");
+    let avro = section(radius, "<code class=\"rule\">READER_FIELD_MISSING_DEFAULT_VALUE</code>", "<article");
+    assert!(avro.contains("<span class=\"topic\">orders.order-shipped.v1</span>"), "{avro}");
+    assert!(
+        avro.contains("<span class=\"svc\">notification-service</span> <span class=\"muted\">receives it"),
+        "{avro}"
+    );
+    assert!(avro.contains("<span class=\"subject\">orders.order-shipped-value</span>"));
+    let api_article = section(radius, "<code class=\"rule\">response-property-type-changed</code>", "<article");
+    assert!(api_article.contains("<span class=\"op\">GET /orders/{id}</span>"), "{api_article}");
+    // Both files are shown side by side with their findings inline.
+    let files = section(&html, "id=\"files\"", "</main>");
+    assert!(files.contains("<code>avro/order_shipped.avsc</code>") && files.contains("<code>api/orders.yaml</code>"));
+    assert!(files.contains("<span class=\"key\">total</span>") || files.contains("total"));
+    let md = run("markdown");
+    assert!(
+        md.contains("topic `orders.order-shipped.v1`") && md.contains("API operations: `GET /orders/{id}`"),
+        "{md}"
+    );
+}

@@ -67,13 +67,14 @@ fn comment(review: &Review, limit: usize) -> String {
     for (f, impact) in &ranked {
         let mut sec = String::new();
         if current_level != Some(f.level) {
-            current_level = Some(f.level);
             let title = match f.level {
                 Level::Error => "### Breaking changes and who they hit",
                 Level::Warning => "### Warnings",
                 Level::Info => "### Information",
             };
-            let _ = writeln!(sec, "\n{title}\n");
+            let gap = if current_level.is_some() { "\n" } else { "" };
+            let _ = writeln!(sec, "{gap}{title}\n");
+            current_level = Some(f.level);
         }
         finding_section(&mut sec, f, impact);
         sections.push(sec);
