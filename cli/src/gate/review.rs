@@ -1,7 +1,7 @@
 //! The review of `check --format html|markdown`: the gate's report with the old and new text of
 //! every changed schema file and each finding's consumer blast radius (contracts/, subjects).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use schemagate_contract::impact::{ImpactIndex, SubjectSpec};
@@ -80,46 +80,60 @@ pub fn build(
 }
 
 /// The schema files of the configuration whose text differs from the baseline's, plus every
-/// file a finding names.
+/// file a finding names. The Protobuf module is read as two source sets (one `git cat-file
+/// --batch` for a git baseline), not file by file: a module may have thousands of files.
 fn changed_files(config: &GateConfig, baseline: &Baseline, report: &Report) -> Result<Vec<ReviewFile>, GateError> {
-    let mut paths: BTreeSet<String> = BTreeSet::new();
-    if let Some(pb) = &config.protobuf {
+    let registry = matches!(baseline, Baseline::Registry(..));
+    // path -> (baseline text, current text); None: absent there.
+    let mut texts: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    if let Some(pb) = config.protobuf.as_ref().filter(|_| !registry) {
         let root = pb.path.trim_end_matches('/');
         let current = proto_set(&InputSpec::Path(PathBuf::from(&pb.path)), &[])?;
-        paths.extend(current.files.iter().map(|f| format!("{root}/{}", f.path)));
-        if !matches!(baseline, Baseline::Registry(..)) && baseline.exists(&pb.path)? {
+        for f in &current.files {
+            texts.entry(format!("{root}/{}", f.path)).or_default().1 = Some(text(&f.bytes));
+        }
+        if baseline.exists(&pb.path)? {
             let previous = proto_set(&baseline.spec(&pb.path), &[])?;
-            paths.extend(previous.files.iter().map(|f| format!("{root}/{}", f.path)));
+            for f in &previous.files {
+                texts.entry(format!("{root}/{}", f.path)).or_default().0 = Some(text(&f.bytes));
+            }
         }
     }
-    paths.extend(config.openapi.iter().map(|o| o.path.clone()));
-    paths.extend(config.subjects.iter().map(|s| s.file.clone()));
-    paths.extend(report.findings.iter().map(|f| f.path.clone()).filter(|p| !p.is_empty()));
-    let mut files = Vec::new();
-    for path in paths {
+    let mut others: BTreeSet<String> = BTreeSet::new();
+    others.extend(config.openapi.iter().map(|o| o.path.clone()));
+    others.extend(config.subjects.iter().map(|s| s.file.clone()));
+    others.extend(report.findings.iter().map(|f| f.path.clone()).filter(|p| !p.is_empty()));
+    for path in others {
+        if texts.contains_key(&path) {
+            continue;
+        }
         let new = std::fs::read_to_string(&path).ok();
         let old = match baseline {
+            // No file baseline: only files with findings, as they are now.
             Baseline::Registry(..) => {
-                // No file baseline: only files with findings, as they are now.
                 if report.findings.iter().any(|f| f.path == path) {
-                    files.push(ReviewFile { path, old: None, new });
+                    texts.insert(path, (None, new));
                 }
                 continue;
             }
             Baseline::Git(rev) => {
                 let rel = path.trim_start_matches("./");
                 if baseline.exists(rel)? {
-                    let bytes = schemagate_core::source::read_git_file(rev, rel).map_err(|e| e.to_string())?;
-                    Some(String::from_utf8_lossy(&bytes).into_owned())
+                    Some(text(&schemagate_core::source::read_git_file(rev, rel).map_err(|e| e.to_string())?))
                 } else {
                     None
                 }
             }
             Baseline::Dir(dir) => std::fs::read_to_string(dir.join(&path)).ok(),
         };
-        if old != new && (old.is_some() || new.is_some()) {
-            files.push(ReviewFile { path, old, new });
-        }
+        texts.insert(path, (old, new));
     }
-    Ok(files)
+    Ok(texts
+        .into_iter()
+        .filter(|(path, (old, new))| {
+            (registry && new.is_some() && report.findings.iter().any(|f| &f.path == path)) || (!registry && old != new)
+        })
+        .map(|(path, (old, new))| ReviewFile { path, old, new })
+        .collect())
 }

@@ -18,6 +18,8 @@ const CSS: &str = include_str!("review.css");
 const JS: &str = include_str!("review.js");
 /// Unchanged lines kept around a change or a finding; longer runs fold into `<details>`.
 const CONTEXT: usize = 3;
+/// Above this many rows to show in one file, only the rows around findings are shown.
+const MAX_SHOWN_ROWS: usize = 3_000;
 
 /// Writes the page.
 pub fn render_html(review: &Review, out: &mut dyn Write) -> io::Result<()> {
@@ -114,6 +116,13 @@ fn summary(page: &mut String, review: &Review, failed: bool) {
     page.push_str("</ol></div></section>\n");
 }
 
+/// Finding indexes, errors first, then warnings, then information (report order within a level).
+fn by_severity(review: &Review) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..review.report.findings.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(review.report.findings[i].level));
+    order
+}
+
 fn place(f: &Finding) -> String {
     if f.location.is_none() {
         f.path.clone()
@@ -133,16 +142,14 @@ fn overview(page: &mut String, review: &Review) {
         return;
     }
     page.push_str(
-        "<table class=\"grid\"><thead><tr><th>level</th><th>rule</th><th>where</th><th>change</th><th>who is affected</th></tr></thead><tbody>",
+        "<table class=\"grid overview\"><colgroup><col class=\"c-level\"><col class=\"c-rule\"><col class=\"c-where\">\
+         <col class=\"c-change\"><col class=\"c-who\"></colgroup><thead><tr><th>level</th><th>rule</th><th>where</th>\
+         <th>change</th><th>who is affected</th></tr></thead><tbody>",
     );
-    for (i, (f, impact)) in review
-        .report
-        .findings
-        .iter()
-        .zip(review.impacts.iter().chain(std::iter::repeat(&Impact::default())))
-        .enumerate()
-    {
-        let who = affected_summary(impact);
+    let none = Impact::default();
+    for i in by_severity(review) {
+        let f = &review.report.findings[i];
+        let who = affected_summary(review.impacts.get(i).unwrap_or(&none));
         let _ = write!(
             page,
             "<tr class=\"{lvl}\"><td>{badge}</td><td><code class=\"rule\">{rule}</code></td>\
@@ -176,9 +183,7 @@ fn affected_summary(impact: &Impact) -> String {
         );
     }
     if !impact.operations.is_empty() {
-        parts.push(
-            impact.operations.iter().map(|o| format!("<span class=\"op\">{}</span>", escape(o))).collect::<String>(),
-        );
+        parts.push(operations(&impact.operations, 3));
     }
     if parts.is_empty() && !impact.subjects.is_empty() {
         parts.push(impact.subjects.iter().map(|s| format!("<span class=\"subject\">{}</span>", escape(s))).collect());
@@ -186,15 +191,20 @@ fn affected_summary(impact: &Impact) -> String {
     if parts.is_empty() { "<span class=\"muted\">—</span>".into() } else { parts.join(" ") }
 }
 
+/// The first `limit` operations, then how many more (a shared component may reach hundreds).
+fn operations(ops: &[String], limit: usize) -> String {
+    let mut html: String = ops.iter().take(limit).map(|o| format!("<span class=\"op\">{}</span>", escape(o))).collect();
+    if ops.len() > limit {
+        let _ = write!(html, " <span class=\"muted\">and {} more</span>", ops.len() - limit);
+    }
+    html
+}
+
 fn blast_radius(page: &mut String, review: &Review) {
-    let rows: Vec<(usize, &Finding, &Impact)> = review
-        .report
-        .findings
-        .iter()
-        .zip(&review.impacts)
-        .enumerate()
-        .filter(|(_, (f, impact))| f.level >= Level::Warning && !impact.is_empty())
-        .map(|(i, (f, impact))| (i, f, impact))
+    let rows: Vec<(usize, &Finding, &Impact)> = by_severity(review)
+        .into_iter()
+        .filter_map(|i| Some((i, &review.report.findings[i], review.impacts.get(i)?)))
+        .filter(|(_, f, impact)| f.level >= Level::Warning && !impact.is_empty())
         .collect();
     page.push_str("<section id=\"blast-radius\"><h2>Consumer blast radius</h2>");
     if rows.is_empty() {
@@ -269,15 +279,7 @@ fn blast_radius(page: &mut String, review: &Review) {
             );
         }
         if !impact.operations.is_empty() {
-            let _ = write!(
-                page,
-                "<p class=\"subjects\">API operations: {}</p>",
-                impact
-                    .operations
-                    .iter()
-                    .map(|o| format!("<span class=\"op\">{}</span>", escape(o)))
-                    .collect::<String>()
-            );
+            let _ = write!(page, "<p class=\"subjects\">API operations: {}</p>", operations(&impact.operations, 25));
         }
         page.push_str("</article>");
     }
@@ -376,15 +378,30 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
         let new = row.new.and_then(|(l, _)| here.get(&Anchor::New(l)));
         old.into_iter().chain(new).flatten().copied().collect()
     };
-    // Rows worth showing: changes, findings, and CONTEXT lines around them.
-    let mut keep = vec![false; rows.len()];
-    for (r, row) in rows.iter().enumerate() {
-        let flagged = !at(row).is_empty();
-        if row.kind != RowKind::Same || flagged {
-            let lo = r.saturating_sub(CONTEXT);
-            let hi = (r + CONTEXT + 1).min(rows.len());
-            keep[lo..hi].iter_mut().for_each(|k| *k = true);
+    // Rows worth showing: changes, findings, and CONTEXT lines around them. A file rewritten on a
+    // large scale (a regenerated spec) would make a page of hundreds of megabytes: then only the
+    // rows around findings are shown, and the rest is counted, not embedded.
+    let keep_around = |wanted: &dyn Fn(&Row<'_>) -> bool| {
+        let mut keep = vec![false; rows.len()];
+        for (r, row) in rows.iter().enumerate() {
+            if wanted(row) {
+                let lo = r.saturating_sub(CONTEXT);
+                let hi = (r + CONTEXT + 1).min(rows.len());
+                keep[lo..hi].iter_mut().for_each(|k| *k = true);
+            }
         }
+        keep
+    };
+    let mut keep = keep_around(&|row| row.kind != RowKind::Same || !at(row).is_empty());
+    let big = keep.iter().filter(|k| **k).count() > MAX_SHOWN_ROWS;
+    if big {
+        keep = keep_around(&|row| !at(row).is_empty());
+        let _ = write!(
+            page,
+            "<p class=\"big-note\">This file changed on {} lines: only the lines around its findings are shown. \
+             See the full change with <code>git diff</code>.</p>",
+            rows.iter().filter(|r| r.kind != RowKind::Same).count()
+        );
     }
     page.push_str(
         "<table class=\"diff\"><colgroup><col class=\"ln\"><col class=\"code\"><col class=\"ln\"><col class=\"code\"></colgroup>\
@@ -408,6 +425,15 @@ fn file_view(page: &mut String, review: &Review, n: usize, file: &ReviewFile, he
             let start = r;
             while r < rows.len() && !keep[r] {
                 r += 1;
+            }
+            if big {
+                let changed = rows[start..r].iter().filter(|row| row.kind != RowKind::Same).count();
+                let _ = write!(
+                    page,
+                    "<tbody class=\"fold\"><tr><td colspan=\"4\" class=\"skipped\">{} lines not shown ({changed} changed, no finding)</td></tr></tbody>",
+                    r - start
+                );
+                continue;
             }
             let _ = write!(
                 page,
@@ -604,9 +630,17 @@ mod tests {
         let mut r = review();
         r.files = vec![ReviewFile { path: "big.proto".into(), old: Some(old), new: Some(new) }];
         let started = std::time::Instant::now();
+        r.report.findings[0].path = "big.proto".into();
+        r.report.findings[0].location = Location { start_line: 100, start_column: 3, end_line: 100, end_column: 8 };
         let html = page(&r);
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
-        assert!(html.contains("data-line=\"20000\""));
+        // Only the rows around the finding are embedded; the rest is counted.
+        assert!(html.contains("This file changed on 20000 lines"), "{} bytes", html.len());
+        assert!(html.len() < 200_000, "{} bytes", html.len());
+        let row = html.find("data-line=\"100\">100</td><td class=\"code new").expect("the finding's row");
+        assert!(html[row..].find("id=\"f-0\"").is_some());
+        assert!(!html.contains("data-line=\"20000\""));
+        assert!(html.contains("lines not shown ("));
     }
 
     #[test]
