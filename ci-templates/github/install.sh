@@ -22,7 +22,8 @@ fi
 case "${1:-}" in
   key)
     # The runner's OS and architecture, and a hash of the source (URLs may be long).
-    hash=$(printf '%s' "$source" | sha256sum | cut -c1-16)
+    if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); else sum=(shasum -a 256); fi  # macOS runners
+    hash=$(printf '%s' "$source" | "${sum[@]}" | cut -c1-16)
     echo "key=schemagate-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-${hash}" >> "$GITHUB_OUTPUT"
     ;;
   install)
