@@ -308,6 +308,8 @@ fn avro_topics_and_openapi_operations_are_in_the_blast_radius() {
         "{avro}"
     );
     assert!(avro.contains("<span class=\"subject\">orders.order-shipped-value</span>"));
+    // The verdict's schema location (`at /fields/1`) is the field's path in the value.
+    assert!(avro.contains("<code>carrier</code>"), "{avro}");
     let api_article = section(radius, "<code class=\"rule\">response-property-type-changed</code>", "<article");
     assert!(api_article.contains("<span class=\"op\">GET /orders/{id}</span>"), "{api_article}");
     // Both files are shown side by side with their findings inline.

@@ -139,15 +139,21 @@ impl<'a> ImpactIndex<'a> {
         {
             impact.old_line = line_of(&finding.path, old_text, e);
         }
+        // Avro and JSON Schema verdicts end with where in the schema: a field path in the value.
+        let doc_field = new_text.and_then(|text| document_field(&finding.path, text, &finding.message));
+        if let (Some(field), Some(Element::File(_))) = (&doc_field, &element) {
+            impact.element = Some(format!("{} {field}", finding.path.rsplit('/').next().unwrap_or(&finding.path)));
+        }
+        let whole_or_field = || doc_field.iter().cloned().collect::<Vec<_>>();
         for topic in &self.topics {
             let value_subject = topic.contract.value_subject();
             let paths: Option<Vec<String>> = match (&element, &topic.message) {
-                _ if subject_named == Some(value_subject.as_str()) => Some(vec![]),
+                _ if subject_named == Some(value_subject.as_str()) => Some(whole_or_field()),
                 (Some(e @ (Element::Message { .. } | Element::Enum { .. })), Some(root)) => {
                     let p = paths_to(root, e);
                     (!p.is_empty()).then_some(p)
                 }
-                (Some(Element::File(path)), _) => topic.files.iter().any(|f| f == path).then(Vec::new),
+                (Some(Element::File(path)), _) => topic.files.iter().any(|f| f == path).then(whole_or_field),
                 (None, _) => None,
                 _ => None,
             };
@@ -210,6 +216,55 @@ fn parts(loaded: &Loaded, file: &str, proto_root: Option<&str>) -> (Option<Messa
         }
         _ => (None, vec![file.to_string()]),
     }
+}
+
+/// The value field an Avro or JSON Schema finding is about, as contracts write field paths:
+/// from the schema location its message ends with (`... at /fields/6/type/items/fields/1/type`
+/// for Avro, `... at #/properties/priority/maximum` for JSON Schema), walked in `text`.
+pub fn document_field(path: &str, text: &str, message: &str) -> Option<String> {
+    let avro = path.ends_with(".avsc");
+    if !avro && !path.ends_with(".json") {
+        return None;
+    }
+    let pointer = message.rsplit_once(" at ")?.1.trim();
+    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+    let tokens: Vec<&str> = pointer.strip_prefix('/')?.split('/').collect();
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut node = &doc;
+    let mut segments: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        if avro && token == "fields" {
+            let field = node.get("fields")?.get(tokens.get(i + 1)?.parse::<usize>().ok()?)?;
+            segments.push(field.get("name")?.as_str()?.to_string());
+            node = field;
+            i += 2;
+            continue;
+        }
+        if !avro && token == "properties" {
+            let name = tokens.get(i + 1)?.replace("~1", "/").replace("~0", "~");
+            node = node.get("properties")?.get(&name)?;
+            segments.push(name);
+            i += 2;
+            continue;
+        }
+        if token == "items" {
+            if let Some(last) = segments.last_mut() {
+                last.push_str("[]");
+            }
+        }
+        node = match node {
+            serde_json::Value::Array(a) => match token.parse::<usize>() {
+                Ok(n) => a.get(n),
+                Err(_) => None,
+            },
+            other => other.get(token),
+        }
+        .unwrap_or(node);
+        i += 1;
+    }
+    (!segments.is_empty()).then(|| segments.join("."))
 }
 
 /// The API operations a finding reaches (OpenAPI).
@@ -371,6 +426,29 @@ pub fn paths_to(root: &MessageDescriptor, element: &Element) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn avro_and_json_schema_locations_become_field_paths() {
+        let avro = r#"{"type":"record","name":"S","fields":[{"name":"id","type":"string"},
+            {"name":"items","type":{"type":"array","items":{"type":"record","name":"I","fields":[
+            {"name":"sku","type":"string"},{"name":"quantity","type":"int"}]}}}]}"#;
+        let at = |p: &str| format!("subject s-value (BACKWARD): reader type: STRING not compatible at {p}");
+        assert_eq!(
+            document_field("a.avsc", avro, &at("/fields/1/type/items/fields/1/type")).as_deref(),
+            Some("items[].quantity")
+        );
+        assert_eq!(document_field("a.avsc", avro, &at("/fields/0")).as_deref(), Some("id"));
+        assert_eq!(document_field("a.avsc", avro, &at("/")), None);
+        assert_eq!(document_field("a.avsc", "not json", &at("/fields/0")), None);
+        let json = r#"{"type":"object","properties":{"priority":{"type":"integer"},"lines":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"}}}}}}"#;
+        assert_eq!(document_field("e.json", json, &at("#/properties/priority/maximum")).as_deref(), Some("priority"));
+        assert_eq!(
+            document_field("e.json", json, &at("#/properties/lines/items/properties/sku")).as_deref(),
+            Some("lines[].sku")
+        );
+        assert_eq!(document_field("e.json", json, &at("#/properties/nope")), None);
+        assert_eq!(document_field("e.proto", json, &at("#/properties/priority")), None);
+    }
 
     #[test]
     fn a_read_touches_the_same_field_a_field_inside_it_or_its_parent() {
