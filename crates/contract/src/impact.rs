@@ -249,10 +249,10 @@ pub fn document_field(path: &str, text: &str, message: &str) -> Option<String> {
             i += 2;
             continue;
         }
-        if token == "items" {
-            if let Some(last) = segments.last_mut() {
-                last.push_str("[]");
-            }
+        if token == "items"
+            && let Some(last) = segments.last_mut()
+        {
+            last.push_str("[]");
         }
         node = match node {
             serde_json::Value::Array(a) => match token.parse::<usize>() {
