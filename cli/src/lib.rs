@@ -13,7 +13,7 @@ mod gate;
 mod subjects;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{breaking, check, compat, contract, diff, generate, registry, rules};
+use commands::{breaking, check, compat, contract, diff, generate, init, registry, rules};
 use schemagate_core::Level;
 use schemagate_core::error::LoadError;
 use schemagate_report::Format;
@@ -43,6 +43,8 @@ enum OutputFormat {
     Junit,
     /// GitHub Actions workflow-command annotations.
     Github,
+    /// GitLab Code Quality report (Code Climate JSON).
+    Codeclimate,
 }
 
 impl From<OutputFormat> for Format {
@@ -60,6 +62,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Sarif => Format::Sarif,
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Github => Format::Github,
+            OutputFormat::Codeclimate => Format::CodeClimate,
         }
     }
 }
@@ -93,6 +96,9 @@ enum Command {
     Compat(compat::CompatArgs),
     /// The merge gate: every check configured in schemagate.yaml against one baseline.
     Check(check::CheckArgs),
+    /// The merge gate as a review for schema owners: `check --format html` (one self-contained
+    /// page: side-by-side diffs, findings inline, consumer blast radius).
+    Review(check::CheckArgs),
     /// A Confluent-compatible Schema Registry.
     Registry {
         #[command(subcommand)]
@@ -110,6 +116,9 @@ enum Command {
         #[command(subcommand)]
         command: generate::GenCommand,
     },
+    /// Scan a repository for schemas and write a commented schemagate.yaml, starter contracts and
+    /// a CI template (docs/commands/init.md).
+    Init(init::InitArgs),
     /// List the rule catalogue.
     Rules(rules::RulesArgs),
 }
@@ -201,10 +210,12 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Breaking(args) => breaking::run(&args, stdout, stderr),
         Command::Diff(args) => diff::run(&args, stdout),
         Command::Compat(args) => compat::run(&args, stdout),
-        Command::Check(args) => check::run(&args, stdout),
+        Command::Check(args) => check::run(&args, check::CheckFormat::Text, stdout),
+        Command::Review(args) => check::run(&args, check::CheckFormat::Html, stdout),
         Command::Registry { command } => registry::run(command, stdout, stderr),
         Command::Contract { command } => contract::run(&command, stdout, stderr),
         Command::Gen { command } => generate::run(&command, stdout),
+        Command::Init(args) => init::run(&args, stdout),
         Command::Rules(args) => rules::run(&args, stdout),
     };
     match result {

@@ -7,6 +7,7 @@ pub mod compat;
 pub mod contract;
 pub mod diff;
 pub mod generate;
+pub mod init;
 pub mod registry;
 pub mod rules;
 

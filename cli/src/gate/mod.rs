@@ -11,6 +11,7 @@ mod compat;
 mod openapi;
 mod protobuf;
 mod registry;
+pub mod review;
 
 use std::fmt::Display;
 use std::path::PathBuf;

@@ -7,6 +7,7 @@ pub mod asyncapi;
 mod consume;
 pub mod error;
 pub mod expect;
+pub mod impact;
 pub mod kafka;
 pub mod model;
 mod produce;

@@ -4,13 +4,16 @@ use std::io::{self, Write};
 
 use schemagate_core::Report;
 
+mod codeclimate;
 mod github;
 mod json;
 mod junit;
 mod markdown;
+pub mod review;
 mod sarif;
 mod text;
 
+pub use codeclimate::CodeClimate;
 pub use github::Github;
 pub use json::Json;
 pub use junit::{Junit, escape as xml_escape};
@@ -34,6 +37,8 @@ pub enum Format {
     Sarif,
     Junit,
     Github,
+    /// GitLab Code Quality (Code Climate issues).
+    CodeClimate,
 }
 
 impl Format {
@@ -46,6 +51,7 @@ impl Format {
             Format::Sarif => Box::new(Sarif),
             Format::Junit => Box::new(Junit),
             Format::Github => Box::new(Github),
+            Format::CodeClimate => Box::new(CodeClimate),
         }
     }
 }
