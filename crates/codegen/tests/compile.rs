@@ -49,25 +49,12 @@ fn check_crate(project: &Path, name: &str) {
     cargo_with(&dir, &["doc", "--offline", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]);
 }
 
-fn runtime_present() -> bool {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/rust/mod.rs");
-    if !runtime.is_file() {
-        eprintln!("SKIPPED: {} is absent (the runtime is not merged yet)", runtime.display());
-        return false;
-    }
-    true
-}
-
 #[test]
 fn the_example_domain_compiles_and_passes_clippy_and_rustfmt() {
-    if runtime_present() {
-        check_crate(&workspace(), "acme-events");
-    }
+    check_crate(&workspace(), "acme-events");
 }
 
 #[test]
 fn the_fixture_compiles_and_passes_clippy_and_rustfmt() {
-    if runtime_present() {
-        check_crate(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop"), "shop-events");
-    }
+    check_crate(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop"), "shop-events");
 }
