@@ -186,6 +186,8 @@ pub struct Operation {
     pub path: String,
     pub loc: Loc,
     pub operation_id: Option<String>,
+    /// `summary` (else the first line of `description`), for documentation.
+    pub summary: Option<String>,
     pub deprecated: bool,
     pub tags: Vec<String>,
     pub stability: Option<String>,
@@ -203,6 +205,12 @@ pub type OAuthFlow = (Option<String>, Option<String>, BTreeMap<String, String>);
 pub struct SecurityScheme {
     pub kind: String,
     pub loc: Loc,
+    /// `http` schemes: the scheme (`bearer`, `basic`, ...), lowercased.
+    pub scheme: Option<String>,
+    /// `apiKey` schemes: where the key travels (`header`, `query`, `cookie`).
+    pub location: Option<String>,
+    /// `apiKey` schemes: the header, query parameter or cookie name.
+    pub param_name: Option<String>,
     /// OAuth2: flow name -> (authorizationUrl, tokenUrl, scopes -> description).
     pub flows: BTreeMap<String, OAuthFlow>,
 }
@@ -214,6 +222,11 @@ pub struct Spec {
     pub files: Vec<String>,
     pub openapi_version: String,
     pub info_version: Option<String>,
+    /// `info.title`.
+    pub title: Option<String>,
+    /// The URLs of the top-level `servers`, in order, with server variables replaced by their
+    /// defaults.
+    pub servers: Vec<String>,
     pub schemas: Vec<Schema>,
     pub operations: Vec<Operation>,
     /// Path templates as written, with the location of the path item.

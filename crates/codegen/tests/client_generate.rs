@@ -1,0 +1,210 @@
+//! `schemagate gen client` on small specs: the generated code (insta snapshots of a 3.1
+//! document), determinism, `--check`, and the errors and warnings bad or approximated input
+//! gets (each with file:line:col).
+
+use std::path::{Path, PathBuf};
+
+use schemagate_codegen::client::{ClientOptions, Warning, generate};
+use schemagate_codegen::{FileChange, GenError, GeneratedCrate, WriteOutcome};
+use schemagate_core::InputSpec;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi").join(name)
+}
+
+fn gen_file(path: &Path, name: &str) -> Result<(GeneratedCrate, Vec<Warning>), GenError> {
+    generate(&InputSpec::Path(path.to_path_buf()), &ClientOptions::new(name))
+}
+
+/// Writes `text` as `name` in a fresh folder and generates from it.
+fn gen_text(name: &str, text: &str) -> (tempfile::TempDir, Result<(GeneratedCrate, Vec<Warning>), GenError>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let result = gen_file(&dir.path().join(name), "api");
+    (dir, result)
+}
+
+/// The message of an error at a position, with the temporary folder cut off.
+fn located(error: GenError) -> (String, u32, u32, String) {
+    match error {
+        GenError::At { file, line, column, message } => {
+            (file.rsplit('/').next().unwrap().to_string(), line, column, message)
+        }
+        other => panic!("expected an error at a position, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_tictactoe_client_is_generated_as_reviewed() {
+    let (krate, warnings) = gen_file(&fixture("tictactoe.yaml"), "tictactoe").unwrap();
+    // Its mutualTLS-free schemes are all supported, and nothing is approximated.
+    assert_eq!(warnings, []);
+    let paths: Vec<&str> = krate.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["Cargo.toml", "README.md", "src/client.rs", "src/lib.rs", "src/runtime.rs", "src/types.rs"]);
+    for file in &krate.files {
+        if file.path == "src/runtime.rs" {
+            // Verbatim: the same text in every crate.
+            assert_eq!(file.contents, schemagate_codegen::client::RUNTIME);
+            continue;
+        }
+        insta::assert_snapshot!(format!("client_{}", file.path.replace('/', "__")), file.contents);
+    }
+}
+
+#[test]
+fn generation_is_deterministic_and_check_sees_stale_output() {
+    let (first, _) = gen_file(&fixture("petstore-expanded.yaml"), "petstore").unwrap();
+    let (second, _) = gen_file(&fixture("petstore-expanded.yaml"), "petstore").unwrap();
+    assert_eq!(first, second);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("petstore");
+    assert_eq!(
+        schemagate_codegen::write(&dir, &first, true).unwrap(),
+        WriteOutcome::Stale { changes: first.files.iter().map(|f| FileChange::Missing(f.path.clone())).collect() }
+    );
+    schemagate_codegen::write(&dir, &first, false).unwrap();
+    assert_eq!(schemagate_codegen::write(&dir, &first, true).unwrap(), WriteOutcome::UpToDate);
+    std::fs::write(dir.join("src/types.rs"), "// edited\n").unwrap();
+    assert_eq!(
+        schemagate_codegen::write(&dir, &first, true).unwrap(),
+        WriteOutcome::Stale { changes: vec![FileChange::Changed("src/types.rs".into())] }
+    );
+}
+
+#[test]
+fn every_documented_status_has_a_variant_and_default_keeps_the_status() {
+    let (krate, _) = gen_file(&fixture("petstore-expanded.yaml"), "petstore").unwrap();
+    let client = &krate.file("src/client.rs").unwrap().contents;
+    assert!(client.contains("pub enum DeletePetResponse {"), "{client}");
+    assert!(client.contains("NoContent,"), "{client}");
+    assert!(client.contains("Default { status: u16, body: Error }"), "{client}");
+    assert!(client.contains("pub async fn find_pets(\n        &self,\n        params: &FindPetsParams,"), "{client}");
+    let types = &krate.file("src/types.rs").unwrap().contents;
+    // allOf of NewPet and {id} is one struct with the properties of both.
+    assert!(types.contains("pub struct Pet {"), "{types}");
+    assert!(types.contains("pub id: i64,") && types.contains("pub name: String,"), "{types}");
+}
+
+#[test]
+fn duplicate_operation_ids_are_errors_at_the_second_one() {
+    let (_dir, result) = gen_text(
+        "api.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getThing\n      \
+         responses: {'204': {description: ok}}\n  /b:\n    get:\n      operationId: getThing\n      \
+         responses: {'204': {description: ok}}\n",
+    );
+    let (file, line, column, message) = located(result.unwrap_err());
+    assert_eq!((file.as_str(), line, column), ("api.yaml", 9, 5));
+    assert!(
+        message.contains("duplicate operationId `getThing` (also at ") && message.contains("api.yaml:5:5"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unresolvable_references_are_errors_at_the_reference() {
+    let (_dir, result) = gen_text(
+        "api.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          \
+         description: ok\n          content:\n            application/json:\n              schema:\n                \
+         $ref: '#/components/schemas/Missing'\n",
+    );
+    let (file, line, _, message) = located(result.unwrap_err());
+    assert_eq!((file.as_str(), line), ("api.yaml", 12));
+    assert!(message.contains("points to nothing"), "{message}");
+}
+
+#[test]
+fn schemas_without_a_rust_type_are_errors() {
+    let (_dir, result) = gen_text(
+        "api.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Odd:\n      type: decimal\n",
+    );
+    let (file, line, column, message) = located(result.unwrap_err());
+    assert_eq!((file.as_str(), line, column), ("api.yaml", 6, 5));
+    assert!(message.contains("`type: decimal` is not a JSON Schema type"), "{message}");
+}
+
+#[test]
+fn bad_status_keys_are_errors() {
+    let (_dir, result) = gen_text(
+        "api.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '2000': {description: x}\n",
+    );
+    let (_, line, _, message) = located(result.unwrap_err());
+    assert_eq!(line, 7);
+    assert!(message.contains("`2000` is not a response status"), "{message}");
+}
+
+const UNIONS: &str = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Cat:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+        lives: {type: integer}
+    Dog:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+    Pet:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+        mapping:
+          cat: '#/components/schemas/Cat'
+          dog: '#/components/schemas/Dog'
+    Either:
+      anyOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+    NotCat:
+      type: object
+      not:
+        $ref: '#/components/schemas/Cat'
+    IdOrName:
+      type: [string, integer, 'null']
+    Tree:
+      type: object
+      properties:
+        left: {$ref: '#/components/schemas/Tree'}
+        labels:
+          type: object
+          additionalProperties: {type: string}
+";
+
+#[test]
+fn unions_map_to_enums_and_approximations_are_warnings_with_positions() {
+    let (_dir, result) = gen_text("api.yaml", UNIONS);
+    let (krate, warnings) = result.unwrap();
+    let shown: Vec<String> = warnings
+        .iter()
+        .map(|w| format!("{}:{}:{}: {}", w.file.rsplit('/').next().unwrap(), w.line, w.column, w.message))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "api.yaml:26:5: `anyOf` without a discriminator is mapped to an untagged enum (the first branch that fits wins)",
+            "api.yaml:30:5: `not` is not expressed in the generated type (values it excludes are accepted)",
+        ]
+    );
+    let types = &krate.file("src/types.rs").unwrap().contents;
+    // The discriminated union reads the tag and decodes the branch it names.
+    assert!(
+        types.contains(
+            "\"cat\" => {\n                serde_json::from_value(value)\n                    .map(Pet::Cat)"
+        ),
+        "{types}"
+    );
+    assert!(types.contains("pub enum IdOrName {\n    Integer(i64),\n    String(String),\n}"), "{types}");
+    // A struct that contains itself directly is boxed; a map of strings is a BTreeMap.
+    assert!(types.contains("pub left: Option<Box<Tree>>,"), "{types}");
+    assert!(types.contains("pub labels: Option<std::collections::BTreeMap<String, String>>,"), "{types}");
+}
