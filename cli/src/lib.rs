@@ -105,7 +105,8 @@ enum Command {
         command: contract::ContractCommand,
     },
     /// Generate code from the contracts and schemas: `gen rust` writes a crate of typed Kafka
-    /// producers and consumers (docs/commands/gen.md).
+    /// producers and consumers, `gen client` a typed HTTP client for an OpenAPI document
+    /// (docs/commands/gen.md).
     Gen {
         #[command(subcommand)]
         command: generate::GenCommand,
@@ -204,7 +205,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Check(args) => check::run(&args, stdout),
         Command::Registry { command } => registry::run(command, stdout, stderr),
         Command::Contract { command } => contract::run(&command, stdout, stderr),
-        Command::Gen { command } => generate::run(&command, stdout),
+        Command::Gen { command } => generate::run(&command, stdout, stderr),
         Command::Rules(args) => rules::run(&args, stdout),
     };
     match result {

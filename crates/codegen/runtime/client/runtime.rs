@@ -24,8 +24,8 @@ pub enum Error {
     UnexpectedStatus { status: u16, body: String },
 }
 
-/// Credentials for one security scheme of the API.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Credentials for one security scheme of the API (`Debug` shows no secret).
+#[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
     /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2 and OpenID Connect access tokens).
     Bearer(String),
@@ -37,6 +37,18 @@ pub enum Credential {
     QueryKey { name: String, value: String },
     /// An API key in a cookie.
     CookieKey { name: String, value: String },
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credential::Basic { username, .. } => write!(f, "Basic {{ username: {username:?}, password: <redacted> }}"),
+            Credential::HeaderKey { name, .. } => write!(f, "HeaderKey {{ name: {name:?}, value: <redacted> }}"),
+            Credential::QueryKey { name, .. } => write!(f, "QueryKey {{ name: {name:?}, value: <redacted> }}"),
+            Credential::CookieKey { name, .. } => write!(f, "CookieKey {{ name: {name:?}, value: <redacted> }}"),
+        }
+    }
 }
 
 /// Retries of idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) after connection
@@ -406,6 +418,8 @@ mod tests {
         assert_eq!(r.query, [("tags".into(), "a b".into()), ("tags".into(), "c".into()), ("ids".into(), "1,2".into())]);
         assert_eq!(path_segment("id", "a/b c").unwrap(), "a%2Fb%20c");
         r.form(&serde_json::json!({"a": {"b": 1}, "c": ["x"], "d": null})).unwrap();
+        let secret = Credential::Basic { username: "u".into(), password: "hunter2".into() };
+        assert!(!format!("{secret:?}").contains("hunter2"));
         assert_eq!(r.body.unwrap().1, b"a%5Bb%5D=1&c%5B0%5D=x");
     }
 }

@@ -305,7 +305,7 @@ impl<'s> Types<'s> {
             probe.additional_properties = self_extra.or(extra);
             let value = self.map_value(&probe, &ident)?;
             let name = field_name("additional_properties", &mut used);
-            let field_ident = format_ident!("{}", name);
+            let field_ident = naming::ident(&name).map_err(GenError::Input)?;
             let ty = parse_type(&format!("std::collections::BTreeMap<String, {value}>"))?;
             fields.push(quote! { #[serde(flatten)] pub #field_ident: #ty, });
         }
@@ -421,6 +421,10 @@ impl<'s> Types<'s> {
         let mut used = BTreeSet::new();
         let mut variants = Vec::new();
         let mut objects = 0;
+        // Branches of different JSON types cannot both fit one value: the untagged enum is then
+        // exact. Two object branches, or two of one primitive type, may both fit.
+        let mut primitive_types = BTreeSet::new();
+        let mut shared_primitive = false;
         for (i, branch) in branches.iter().enumerate() {
             let b = self.spec.schema(*branch);
             let hint = match &b.ref_name {
@@ -429,6 +433,10 @@ impl<'s> Types<'s> {
             };
             let objectish = b.types.is_empty() || b.types.iter().any(|t| t == "object");
             objects += usize::from(objectish);
+            for t in b.types.iter().filter(|t| *t != "object") {
+                let t = if t == "integer" { "number" } else { t.as_str() };
+                shared_primitive |= !primitive_types.insert(t.to_string());
+            }
             let ty = self.type_in(*branch, &hint, true)?;
             let variant_hint = match (&b.ref_name, b.types.as_slice()) {
                 (Some(n), _) if !n.contains('/') => naming::camel(n),
@@ -492,7 +500,7 @@ impl<'s> Types<'s> {
             _ => {
                 if tagged.is_some() {
                     self.warn(s.loc, "a discriminator over inline branches is mapped to an untagged enum (the first branch that fits wins)");
-                } else if objects > 1 || keyword == "anyOf" && branches.len() > 1 {
+                } else if objects > 1 || shared_primitive {
                     self.warn(
                         s.loc,
                         format!("`{keyword}` without a discriminator is mapped to an untagged enum (the first branch that fits wins)"),
@@ -569,7 +577,7 @@ fn field_name(prop: &str, used: &mut BTreeSet<String>) -> String {
         n += 1;
     }
     used.insert(name.clone());
-    naming::ident_text(&name).unwrap_or(name)
+    name
 }
 
 /// An UpperCamelCase variant name for an enum value, unique in `used`.
