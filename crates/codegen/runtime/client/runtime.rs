@@ -398,6 +398,31 @@ pub async fn bytes(response: reqwest::Response) -> Result<Vec<u8>, Error> {
     Ok(response.bytes().await?.to_vec())
 }
 
+/// A documented response header, decoded into its type (a string as it is, else its text as
+/// JSON: numbers, booleans); `None` when absent.
+pub fn header<T: serde::de::DeserializeOwned>(response: &reqwest::Response, name: &str) -> Result<Option<T>, Error> {
+    let status = response.status().as_u16();
+    let Some(value) = response.headers().get(name) else { return Ok(None) };
+    let text = value.to_str().map_err(|e| Error::Decode {
+        status,
+        message: format!("header {name}: {e}"),
+        body: String::new(),
+    })?;
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .or_else(|_| serde_json::from_str(text))
+        .map(Some)
+        .map_err(|e| Error::Decode { status, message: format!("header {name}: {e}"), body: text.to_string() })
+}
+
+/// A required response header (absent: [`Error::Decode`]).
+pub fn required_header<T: serde::de::DeserializeOwned>(response: &reqwest::Response, name: &str) -> Result<T, Error> {
+    header(response, name)?.ok_or_else(|| Error::Decode {
+        status: response.status().as_u16(),
+        message: format!("the required header {name} is missing"),
+        body: String::new(),
+    })
+}
+
 /// The error for a status the API does not document.
 pub async fn unexpected(response: reqwest::Response) -> Error {
     let status = response.status().as_u16();

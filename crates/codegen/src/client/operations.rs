@@ -320,6 +320,7 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut fallback = None;
+    let mut default_value = None;
     for (pattern, status) in &statuses {
         let response = &op.responses[*status];
         let variant = format_ident!("{}", status_variant(status));
@@ -336,21 +337,39 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
             }),
             None => None,
         };
+        let headers = response_headers(spec, types, response, &format!("{camel}{}Headers", status_variant(status)))?;
         let d = doc(&format!("`{status}`"));
-        let (def, value) = match (&body, carries_status) {
-            (Some((ty, read)), false) => {
+        let (def, value) = match (&body, carries_status, &headers) {
+            (Some((ty, read)), false, None) => {
                 let ty = parse_type(ty)?;
                 (quote! { #d #variant(#ty), }, quote! { #response_ident::#variant(#read) })
             }
-            (Some((ty, read)), true) => {
-                let ty = parse_type(ty)?;
+            (None, false, None) => (quote! { #d #variant, }, quote! { #response_ident::#variant }),
+            _ => {
+                let mut fields = Vec::new();
+                let mut values = Vec::new();
+                let mut setup = quote!();
+                if carries_status {
+                    fields.push(quote!(status: u16));
+                    values.push(quote!(status));
+                }
+                if let Some((ty, read)) = &body {
+                    let ty = parse_type(ty)?;
+                    fields.push(quote!(body: #ty));
+                    values.push(quote!(body: #read));
+                }
+                if let Some((ident, read, item)) = headers {
+                    fields.push(quote!(headers: #ident));
+                    values.push(quote!(headers));
+                    // Headers first: reading the body consumes the response.
+                    setup = quote! { let headers = #read; };
+                    items.push(item);
+                }
                 (
-                    quote! { #d #variant { status: u16, body: #ty }, },
-                    quote! { #response_ident::#variant { status, body: #read } },
+                    quote! { #d #variant { #(#fields),* }, },
+                    quote! { { #setup #response_ident::#variant { #(#values),* } } },
                 )
             }
-            (None, false) => (quote! { #d #variant, }, quote! { #response_ident::#variant }),
-            (None, true) => (quote! { #d #variant { status: u16 }, }, quote! { #response_ident::#variant { status } }),
         };
         variants.push(def);
         match pattern {
@@ -362,12 +381,18 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
                 let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(*lo), proc_macro2::Literal::u16_unsuffixed(*hi));
                 arms.push(quote! { #lo..=#hi => Ok(#value), })
             }
-            None => fallback = Some(quote! { _ => Ok(#value), }),
+            None => {
+                default_value = Some(value.clone());
+                fallback = Some(quote! { _ => Ok(#value), });
+            }
         }
     }
     let dispatch = if arms.is_empty() {
         // Only a `default` response (or none): no `match` on the status.
-        fallback_value(&statuses, &response_ident, op, types, &camel)?
+        match default_value {
+            Some(value) => quote! { Ok(#value) },
+            None => quote! { let _ = status; Err(runtime::unexpected(response).await) },
+        }
     } else {
         let fallback = fallback.unwrap_or_else(|| quote! { _ => Err(runtime::unexpected(response).await), });
         quote! { match status { #(#arms)* #fallback } }
@@ -421,31 +446,56 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
     Ok(Method { tokens, summary: format!("`{name}`: {} {}", op.method, op.path) })
 }
 
-/// With only a `default` response (or none), the value without a `match`.
-fn fallback_value(
-    statuses: &[(Option<(u16, u16)>, &String)],
-    response_ident: &syn::Ident,
-    op: &Operation,
+/// The typed headers of a response: a `<Op><Status>Headers` struct, the expression that reads
+/// them, and the struct's definition; `None` when the response documents none (`Content-Type`
+/// is not a header parameter, as the specification says).
+fn response_headers(
+    spec: &Spec,
     types: &mut Types,
-    camel: &str,
-) -> Result<TokenStream, GenError> {
-    let Some((_, status)) = statuses.iter().find(|(p, _)| p.is_none()) else {
-        return Ok(quote! { let _ = status; Err(runtime::unexpected(response).await) });
-    };
-    let response = &op.responses[*status];
-    let read = match pick(&response.content) {
-        Some((_, _, Encoding::Text)) => quote!(runtime::text(response).await?),
-        Some((_, _, Encoding::Bytes)) => quote!(runtime::bytes(response).await?),
-        Some((_, media, _)) => {
-            // The type was decided with the variant; asking again returns the same.
-            if let Some(id) = media.schema {
-                types.type_of(id, &format!("{camel}Default"))?;
-            }
-            quote!(runtime::json(response).await?)
+    response: &schemagate_openapi::model::Response,
+    hint: &str,
+) -> Result<Option<(syn::Ident, TokenStream, TokenStream)>, GenError> {
+    let documented: Vec<_> =
+        response.headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("content-type")).collect();
+    if documented.is_empty() {
+        return Ok(None);
+    }
+    let name = types.fresh_name(hint);
+    let ident = format_ident!("{}", name);
+    let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    let mut used = BTreeSet::new();
+    for (header, h) in documented {
+        let mut field: String =
+            naming::snake(header).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if field.is_empty() || field.starts_with(|c: char| c.is_ascii_digit()) {
+            field = format!("header_{field}");
         }
-        None => return Ok(quote! { Ok(#response_ident::Default { status }) }),
+        while !used.insert(field.clone()) {
+            field.push('_');
+        }
+        let field_ident = naming::ident(&field).map_err(|e| error_at(spec, h.loc, e))?;
+        let ty = match h.schema {
+            Some(id) => types.type_of(id, &format!("{name}{}", naming::camel(header)))?.maybe(),
+            None => "String".to_string(),
+        };
+        let (text, read) = if h.required {
+            (ty, quote!(runtime::required_header(&response, #header)?))
+        } else {
+            (format!("Option<{ty}>"), quote!(runtime::header(&response, #header)?))
+        };
+        let ty = parse_type(&text)?;
+        let d = doc(&format!("`{header}`{}", if h.required { " (required)" } else { "" }));
+        fields.push(quote! { #d pub #field_ident: #ty, });
+        reads.push(quote! { #field_ident: #read, });
+    }
+    let d = doc("The documented headers of a response.");
+    let item = quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #ident { #(#fields)* }
     };
-    Ok(quote! { Ok(#response_ident::Default { status, body: #read }) })
+    Ok(Some((ident.clone(), quote! { #ident { #(#reads)* } }, item)))
 }
 
 fn is_copy(ty: &str) -> bool {
