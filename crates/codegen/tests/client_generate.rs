@@ -208,3 +208,18 @@ fn unions_map_to_enums_and_approximations_are_warnings_with_positions() {
     assert!(types.contains("pub left: Option<Box<Tree>>,"), "{types}");
     assert!(types.contains("pub labels: Option<std::collections::BTreeMap<String, String>>,"), "{types}");
 }
+
+#[test]
+fn the_base_url_is_the_documents_server_else_the_one_every_path_names() {
+    let (petstore, _) = gen_file(&fixture("petstore-expanded.yaml"), "petstore").unwrap();
+    let lib = &petstore.file("src/lib.rs").unwrap().contents;
+    assert!(lib.contains("pub const DEFAULT_BASE_URL: &str = \"https://petstore.swagger.io/v2\";"), "{lib}");
+    // Twilio declares its host on each path item, not at the top.
+    let (twilio, warnings) = gen_file(&fixture("twilio_lookups_v1.json"), "twilio").unwrap();
+    assert_eq!(warnings, []);
+    let lib = &twilio.file("src/lib.rs").unwrap().contents;
+    assert!(lib.contains("pub const DEFAULT_BASE_URL: &str = \"https://lookups.twilio.com\";"), "{lib}");
+    // The 3.1 tic-tac-toe has no server: no constant.
+    let (tictactoe, _) = gen_file(&fixture("tictactoe.yaml"), "tictactoe").unwrap();
+    assert!(!tictactoe.file("src/lib.rs").unwrap().contents.contains("DEFAULT_BASE_URL"));
+}

@@ -818,9 +818,18 @@ impl<'f> Builder<'f> {
                 }
                 // Webhook operations are named `webhook:NAME`, as oasdiff names them.
                 let name = if webhook { format!("webhook:{path}") } else { path.clone() };
+                let item_servers: Vec<String> = item_node
+                    .get("servers")
+                    .map(|s| s.items().iter().filter_map(server_url).collect())
+                    .unwrap_or_default();
                 for method in METHODS {
-                    if let Some(op) = item_node.get(method) {
-                        let op = self.operation(ifile, &name, method, op, &format!("{iptr}/{method}"), &path_params)?;
+                    if let Some(op_node) = item_node.get(method) {
+                        let mut op =
+                            self.operation(ifile, &name, method, op_node, &format!("{iptr}/{method}"), &path_params)?;
+                        op.servers = match op_node.get("servers") {
+                            Some(s) => s.items().iter().filter_map(server_url).collect(),
+                            None => item_servers.clone(),
+                        };
                         if webhook {
                             self.spec.webhook_operations.push(op);
                         } else {

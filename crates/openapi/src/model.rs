@@ -196,6 +196,9 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     pub responses: BTreeMap<String, Response>,
     pub security: Option<Vec<SecurityRequirement>>,
+    /// The operation's `servers` (else its path item's), with variables at their defaults;
+    /// empty when neither has any (the document's apply).
+    pub servers: Vec<String>,
 }
 
 /// An OAuth2 flow: authorization URL, token URL, scopes (name -> description).

@@ -14,6 +14,7 @@
 //! src/client.rs     one async method per operation, <Op>Params and <Op>Response per operation
 //! ```
 
+mod names;
 mod operations;
 mod types;
 
@@ -223,10 +224,18 @@ fn lib_rs(spec: &Spec, options: &ClientOptions) -> Result<String, GenError> {
         spec.openapi_version,
         options.crate_name
     ));
-    let base = spec.servers.iter().find(|s| s.starts_with("http://") || s.starts_with("https://"));
+    let absolute = |s: &&String| s.starts_with("http://") || s.starts_with("https://");
+    // The document's first server; without one, the server every operation names (Twilio
+    // declares its host on each path).
+    let common = spec
+        .operations
+        .first()
+        .and_then(|first| first.servers.first())
+        .filter(|url| spec.operations.iter().all(|op| op.servers.first() == Some(*url)));
+    let base = spec.servers.iter().find(absolute).or(common.filter(absolute));
     let base = base.map(|url| {
         quote! {
-            /// The first server of the API description.
+            /// The server of the API description.
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });

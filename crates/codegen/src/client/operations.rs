@@ -509,3 +509,44 @@ fn is_default(ty: &str) -> bool {
         || ty.starts_with("std::collections::BTreeMap<")
         || ty == "serde_json::Value"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_name_variants_and_ranges_keep_their_bounds() {
+        assert_eq!(status_variant("200"), "Ok");
+        assert_eq!(status_variant("4XX"), "ClientError");
+        assert_eq!(status_variant("4xx"), "ClientError");
+        assert_eq!(status_variant("default"), "Default");
+        assert_eq!(status_variant("299"), "Status299");
+        assert_eq!(status_pattern("404"), Ok(Some((404, 404))));
+        assert_eq!(status_pattern("5XX"), Ok(Some((500, 599))));
+        assert_eq!(status_pattern("default"), Ok(None));
+        assert!(status_pattern("600").is_err() && status_pattern("9XX").is_err() && status_pattern("ok").is_err());
+    }
+
+    #[test]
+    fn content_types_choose_the_encoding() {
+        assert!(encoding("application/json; charset=utf-8") == Encoding::Json);
+        assert!(encoding("application/problem+json") == Encoding::Json);
+        assert!(encoding("application/x-www-form-urlencoded") == Encoding::Form);
+        assert!(encoding("text/html") == Encoding::Text);
+        assert!(encoding("application/pdf") == Encoding::Bytes);
+    }
+
+    #[test]
+    fn methods_are_named_after_the_operation_id_else_the_route() {
+        let op = |id: Option<&str>| Operation {
+            method: "GET".into(),
+            path: "/pets/{petId}/toys".into(),
+            operation_id: id.map(str::to_string),
+            ..Operation::default()
+        };
+        assert_eq!(method_name(&op(Some("findPetById"))), "find_pet_by_id");
+        assert_eq!(method_name(&op(Some("Pets.List"))), "pets_list");
+        assert_eq!(method_name(&op(None)), "get_pets_pet_id_toys");
+        assert_eq!(method_name(&op(Some("2fa"))), "op_2fa");
+    }
+}

@@ -11,6 +11,8 @@ use schemagate_openapi::Spec;
 use schemagate_openapi::model::{BoolOrSchema, Loc, Schema, SchemaId};
 
 use super::Warning;
+pub(crate) use super::names::parse_type;
+use super::names::{field_name, variant_name};
 use crate::GenError;
 use crate::naming;
 
@@ -559,51 +561,4 @@ impl<'s> Types<'s> {
             #(#defs)*
         })
     }
-}
-
-/// A snake_case field name for `prop`, unique in `used`.
-fn field_name(prop: &str, used: &mut BTreeSet<String>) -> String {
-    let mut base: String = naming::snake(prop).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-        base = format!("field_{base}");
-    }
-    if ["self", "crate", "super", "_"].contains(&base.as_str()) {
-        base.push('_');
-    }
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{base}_{n}");
-        n += 1;
-    }
-    used.insert(name.clone());
-    name
-}
-
-/// An UpperCamelCase variant name for an enum value, unique in `used`.
-fn variant_name(value: &str, used: &mut BTreeSet<String>) -> String {
-    let symbols = [(".", "Dot"), ("*", "Star"), ("+", "Plus"), ("-", "Minus"), ("", "Empty"), ("/", "Slash")];
-    let mut base = match symbols.iter().find(|(s, _)| *s == value) {
-        Some((_, name)) => name.to_string(),
-        None => naming::camel(value).chars().filter(char::is_ascii_alphanumeric).collect(),
-    };
-    if base.is_empty() {
-        base = "Value".into();
-    } else if base.starts_with(|c: char| c.is_ascii_digit()) {
-        base = format!("Value{base}");
-    } else if base == "Self" {
-        base = "SelfValue".into();
-    }
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    used.insert(name.clone());
-    name
-}
-
-pub(crate) fn parse_type(text: &str) -> Result<syn::Type, GenError> {
-    syn::parse_str(text).map_err(|e| GenError::Input(format!("internal error: `{text}` is not a type: {e}")))
 }
