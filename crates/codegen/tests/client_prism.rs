@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{cargo, copy_lock, workspace};
-use schemagate_codegen::client::{ClientOptions, generate};
-use schemagate_core::InputSpec;
+use common::{build_driver, cargo, workspace};
 
 fn prism() -> Option<PathBuf> {
     let bin = workspace().join("target/test-deps/node_modules/.bin/prism");
@@ -140,24 +138,7 @@ async fn main() {
 /// stdout lines and Prism's log.
 fn run_driver(prism: &Path, fixture: &str, name: &str, driver: &str) -> (Vec<String>, String) {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi").join(fixture);
-    let (generated, _) = generate(&InputSpec::Path(spec.clone()), &ClientOptions::new(name)).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    schemagate_codegen::write(&out.path().join(name), &generated, false).unwrap();
-    let dir = out.path().join("driver");
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"driver\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
-             {name} = {{ path = \"../{name}\" }}\n\
-             reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
-             tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(dir.join("src/main.rs"), driver).unwrap();
-    copy_lock(&dir);
-    cargo(&dir, &["build", "--offline"]);
+    let (out, dir) = build_driver(&spec, name, driver);
     let log = out.path().join("prism.log");
     let (mock, port) = start_mock(prism, &spec, &log);
     let output = cargo(&dir, &["run", "--offline", "--quiet", "--", &format!("http://127.0.0.1:{port}")]);

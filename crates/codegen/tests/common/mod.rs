@@ -44,3 +44,30 @@ pub fn cargo_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     );
     output
 }
+
+/// A driver program for a generated client: the client of `spec` generated as crate `name`
+/// beside a crate `driver` whose `src/main.rs` is `main_rs` (with reqwest and tokio), built.
+/// Returns the folder holding both (delete it when done) and the driver's folder.
+pub fn build_driver(spec: &Path, name: &str, main_rs: &str) -> (tempfile::TempDir, PathBuf) {
+    use schemagate_codegen::client::{ClientOptions, generate};
+    let input = schemagate_core::InputSpec::Path(spec.to_path_buf());
+    let (generated, _) = generate(&input, &ClientOptions::new(name)).unwrap_or_else(|e| panic!("{e}"));
+    let out = tempfile::tempdir().unwrap();
+    schemagate_codegen::write(&out.path().join(name), &generated, false).unwrap();
+    let dir = out.path().join("driver");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"driver\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n\
+             {name} = {{ path = \"../{name}\" }}\n\
+             reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"rustls\"] }}\n\
+             tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), main_rs).unwrap();
+    copy_lock(&dir);
+    cargo(&dir, &["build", "--offline"]);
+    (out, dir)
+}
