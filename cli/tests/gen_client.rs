@@ -97,6 +97,10 @@ fn bad_input_exits_2_with_file_line_and_column() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("absent.yaml"), "{err}");
 
+    let (code, _, err) = schemagate(dir.path(), &["gen", "client", "dup.yaml", "--out", "o", "--crate-name", "1st"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`1st` is not a usable crate name"), "{err}");
+
     let (code, _, err) = schemagate(dir.path(), &["gen", "client", "ref.yaml", "--out", "o", "--lang", "go"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--lang go"), "{err}");
@@ -125,4 +129,27 @@ fn a_git_revision_and_the_documents_of_schemagate_yaml_are_inputs() {
     assert!(types.contains("pub nickname: Option<String>,"), "{types}");
     let manifest = std::fs::read_to_string(repo.join("from-config/Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"from-config\""), "{manifest}");
+}
+
+#[test]
+fn several_documents_in_schemagate_yaml_make_one_crate_each() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api/pets.yaml", PETS);
+    write(dir.path(), "api/schemas.yaml", SCHEMAS);
+    write(
+        dir.path(),
+        "api/board.yaml",
+        "openapi: 3.0.3\ninfo: {title: Board, version: '1'}\npaths:\n  /board:\n    get:\n      operationId: getBoard\n      responses: {'204': {description: empty}}\n",
+    );
+    write(dir.path(), "schemagate.yaml", "version: v2\nopenapi:\n  - path: api/pets.yaml\n  - path: api/board.yaml\n");
+    let (code, out, err) = schemagate(dir.path(), &["gen", "client", "--out", "clients"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("wrote crate pets (6 files) to clients/pets"), "{out}");
+    assert!(out.contains("wrote crate board (6 files) to clients/board"), "{out}");
+    let (code, out, _) = schemagate(dir.path(), &["gen", "client", "--out", "clients", "--check"]);
+    assert_eq!(code, 0, "{out}");
+    // One name for several crates is refused.
+    let (code, _, err) = schemagate(dir.path(), &["gen", "client", "--out", "clients", "--crate-name", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--crate-name names one crate"), "{err}");
 }
