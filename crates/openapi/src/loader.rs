@@ -610,6 +610,15 @@ impl<'f> Builder<'f> {
                 let style = p.get("style").and_then(Node::str).unwrap_or(default_style);
                 style == "form" && p.get("explode").and_then(Node::as_bool).unwrap_or(true)
             },
+            style: {
+                let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                p.get("style").and_then(Node::str).unwrap_or(default_style).to_string()
+            },
+            explode: {
+                let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                let style = p.get("style").and_then(Node::str).unwrap_or(default_style);
+                p.get("explode").and_then(Node::as_bool).unwrap_or(style == "form")
+            },
         }))
     }
 

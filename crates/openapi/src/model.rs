@@ -137,6 +137,11 @@ pub struct Parameter {
     /// Whether the value travels in form style with `explode` (the default for query and cookie
     /// parameters), where a single value is also a one-element array.
     pub form_explode: bool,
+    /// The serialization style, as written or the default of the location (`form` for query
+    /// and cookie, `simple` for path and header).
+    pub style: String,
+    /// `explode`, as written or the default of the style (true for `form`).
+    pub explode: bool,
 }
 
 impl Parameter {

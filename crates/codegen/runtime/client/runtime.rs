@@ -261,6 +261,26 @@ impl Request {
         Ok(())
     }
 
+    /// A query parameter in `deepObject` style: `name[key]=value`, nested in brackets (arrays
+    /// by index); `None` is left out.
+    pub fn query_deep<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        flatten(name, &to_value(name, value)?, &mut self.query);
+        Ok(())
+    }
+
+    /// A query parameter in `spaceDelimited` or `pipeDelimited` style: an array joined with
+    /// `delimiter`; `None` is left out.
+    pub fn query_delimited<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, delimiter: &str) -> Result<(), Error> {
+        match to_value(name, value)? {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                self.query.push((name.to_string(), items.iter().map(scalar).collect::<Vec<_>>().join(delimiter)));
+            }
+            other => self.query.push((name.to_string(), simple(&other))),
+        }
+        Ok(())
+    }
+
     /// A header parameter (simple style); `None` is left out.
     pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let value = to_value(name, value)?;
@@ -442,6 +462,12 @@ mod tests {
         r.query("limit", &None::<i32>, true).unwrap();
         assert_eq!(r.query, [("tags".into(), "a b".into()), ("tags".into(), "c".into()), ("ids".into(), "1,2".into())]);
         assert_eq!(path_segment("id", "a/b c").unwrap(), "a%2Fb%20c");
+        let mut d = Request::new(reqwest::Method::GET, "/x".into());
+        d.query_deep("created", &serde_json::json!({"gte": 1, "lt": 2})).unwrap();
+        d.query_delimited("ids", &[1, 2], "|").unwrap();
+        d.query_deep("expand", &None::<Vec<String>>).unwrap();
+        let pairs: Vec<(&str, &str)> = d.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("created[gte]", "1"), ("created[lt]", "2"), ("ids", "1|2")]);
         r.form(&serde_json::json!({"a": {"b": 1}, "c": ["x"], "d": null})).unwrap();
         let secret = Credential::Basic { username: "u".into(), password: "hunter2".into() };
         assert!(!format!("{secret:?}").contains("hunter2"));

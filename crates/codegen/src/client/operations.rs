@@ -253,10 +253,14 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
             fields.push(quote! { #d pub #field_ident: #ty, });
             let pname = p.name.as_str();
             setup.push(match p.location.as_str() {
-                "query" => {
-                    let explode = p.form_explode;
-                    quote! { request.query(#pname, &params.#field_ident, #explode)?; }
-                }
+                "query" => match (p.style.as_str(), p.explode) {
+                    ("deepObject", _) => quote! { request.query_deep(#pname, &params.#field_ident)?; },
+                    ("spaceDelimited", false) => {
+                        quote! { request.query_delimited(#pname, &params.#field_ident, " ")?; }
+                    }
+                    ("pipeDelimited", false) => quote! { request.query_delimited(#pname, &params.#field_ident, "|")?; },
+                    (_, explode) => quote! { request.query(#pname, &params.#field_ident, #explode)?; },
+                },
                 "header" => quote! { request.header(#pname, &params.#field_ident)?; },
                 _ => quote! { request.cookie(#pname, &params.#field_ident)?; },
             });
