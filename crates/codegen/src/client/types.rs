@@ -172,8 +172,7 @@ impl<'s> Types<'s> {
         if let Some(inner) = s.null_wrap {
             return self.type_in(inner, name, false).map(|t| t.text);
         }
-        if let Some(not) = s.not {
-            let _ = not;
+        if s.not.is_some() {
             self.warn(s.loc, "`not` is not expressed in the generated type (values it excludes are accepted)");
         }
         if !s.all_of.is_empty() {
@@ -260,7 +259,12 @@ impl<'s> Types<'s> {
     }
 
     fn map_value(&mut self, s: &Schema, name: &str) -> Result<String, GenError> {
-        Ok(match s.additional_properties {
+        self.extra_value(s.additional_properties, name)
+    }
+
+    /// The value type of a map from `additionalProperties` (any JSON value unless a schema).
+    fn extra_value(&mut self, extra: Option<BoolOrSchema>, name: &str) -> Result<String, GenError> {
+        Ok(match extra {
             Some(BoolOrSchema::Schema(v)) => self.type_in(v, &format!("{name}Value"), false)?.maybe(),
             _ => "serde_json::Value".to_string(),
         })
@@ -300,12 +304,9 @@ impl<'s> Types<'s> {
             let skip = optional.then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
             fields.push(quote! { #rename #skip pub #field_ident: #ty, });
         }
-        let self_extra = self.spec.schema(id).additional_properties;
-        if let Some(BoolOrSchema::Schema(_) | BoolOrSchema::Bool(true)) = self_extra.or(extra) {
-            let s = self.spec.schema(id).clone();
-            let mut probe = s.clone();
-            probe.additional_properties = self_extra.or(extra);
-            let value = self.map_value(&probe, &ident)?;
+        let extra = self.spec.schema(id).additional_properties.or(extra);
+        if let Some(BoolOrSchema::Schema(_) | BoolOrSchema::Bool(true)) = extra {
+            let value = self.extra_value(extra, &ident)?;
             let name = field_name("additional_properties", &mut used);
             let field_ident = naming::ident(&name).map_err(GenError::Input)?;
             let ty = parse_type(&format!("std::collections::BTreeMap<String, {value}>"))?;
