@@ -141,7 +141,9 @@ async fn main() {
         PlaceOrderResponse::Conflict => println!("same key again: conflict"),
         other => panic!("place again: {other:?}"),
     }
-    match client.get_order(&order.order_id).await.unwrap() {
+    // order_id is readOnly: in the one Order type it is optional.
+    let id = order.order_id.clone().expect("the server sends the id");
+    match client.get_order(&id).await.unwrap() {
         GetOrderResponse::Ok(found) => println!("found: {}", found == order),
         other => panic!("get: {other:?}"),
     }
@@ -149,7 +151,7 @@ async fn main() {
         GetOrderResponse::NotFound => println!("unknown id: not found"),
         other => panic!("get unknown: {other:?}"),
     }
-    match client.cancel_order(&order.order_id).await.unwrap() {
+    match client.cancel_order(&id).await.unwrap() {
         CancelOrderResponse::NoContent => println!("cancelled"),
     }
     let cancelled = ListOrdersParams { status: Some(types::OrderStatus::Cancelled), ..ListOrdersParams::default() };

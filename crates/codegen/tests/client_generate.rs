@@ -173,7 +173,9 @@ components:
       type: [string, integer, 'null']
     Tree:
       type: object
+      required: [id]
       properties:
+        id: {type: integer, readOnly: true}
         left: {$ref: '#/components/schemas/Tree'}
         labels:
           type: object
@@ -206,6 +208,8 @@ fn unions_map_to_enums_and_approximations_are_warnings_with_positions() {
     assert!(types.contains("pub enum IdOrName {\n    Integer(i64),\n    String(String),\n}"), "{types}");
     // A struct that contains itself directly is boxed; a map of strings is a BTreeMap.
     assert!(types.contains("pub left: Option<Box<Tree>>,"), "{types}");
+    // Required but readOnly: absent from requests, so optional in the one type.
+    assert!(types.contains("pub id: Option<i64>,"), "{types}");
     assert!(types.contains("pub labels: Option<std::collections::BTreeMap<String, String>>,"), "{types}");
 }
 

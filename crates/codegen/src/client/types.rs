@@ -297,7 +297,11 @@ impl<'s> Types<'s> {
             let field = field_name(prop, &mut used);
             let field_ident = naming::ident(&field).map_err(|e| self.error(self.spec.schema(*pid).loc, e))?;
             let ty = self.type_in(*pid, &format!("{ident}{}", naming::camel(prop)), true)?;
-            let optional = !required.contains(prop);
+            // One type serves requests and responses: a readOnly property is absent from
+            // requests, a writeOnly one from responses, so either is optional whatever `required`
+            // says.
+            let prop_schema = self.spec.schema(*pid);
+            let optional = !required.contains(prop) || prop_schema.read_only || prop_schema.write_only;
             let text = if ty.nullable || optional { format!("Option<{}>", ty.text) } else { ty.text };
             let ty = parse_type(&text)?;
             let rename = (field.trim_start_matches("r#") != prop).then(|| quote!(#[serde(rename = #prop)]));
