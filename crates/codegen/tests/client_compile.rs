@@ -41,3 +41,11 @@ fn the_oai_tictactoe_3_1_client_compiles_and_passes_clippy() {
 fn the_twilio_lookups_client_compiles_and_passes_clippy() {
     check_client("twilio_lookups_v1.json", "twilio-lookups-client", false);
 }
+
+/// Our own fixture with every construct the mapping knows (discriminated and untagged unions,
+/// 3.1 type lists, recursion, maps, form bodies, deepObject and delimited queries, header and
+/// cookie parameters, typed response headers, status ranges, text and byte bodies).
+#[test]
+fn the_constructs_fixture_compiles_and_passes_clippy() {
+    check_client("constructs.yaml", "constructs-client", false);
+}

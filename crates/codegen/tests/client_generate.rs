@@ -136,56 +136,9 @@ fn bad_status_keys_are_errors() {
     assert!(message.contains("`2000` is not a response status"), "{message}");
 }
 
-const UNIONS: &str = "openapi: 3.1.0
-info: {title: t, version: '1'}
-paths: {}
-components:
-  schemas:
-    Cat:
-      type: object
-      required: [petType]
-      properties:
-        petType: {type: string}
-        lives: {type: integer}
-    Dog:
-      type: object
-      required: [petType]
-      properties:
-        petType: {type: string}
-    Pet:
-      oneOf:
-        - $ref: '#/components/schemas/Cat'
-        - $ref: '#/components/schemas/Dog'
-      discriminator:
-        propertyName: petType
-        mapping:
-          cat: '#/components/schemas/Cat'
-          dog: '#/components/schemas/Dog'
-    Either:
-      anyOf:
-        - $ref: '#/components/schemas/Cat'
-        - $ref: '#/components/schemas/Dog'
-    NotCat:
-      type: object
-      not:
-        $ref: '#/components/schemas/Cat'
-    IdOrName:
-      type: [string, integer, 'null']
-    Tree:
-      type: object
-      required: [id]
-      properties:
-        id: {type: integer, readOnly: true}
-        left: {$ref: '#/components/schemas/Tree'}
-        labels:
-          type: object
-          additionalProperties: {type: string}
-";
-
 #[test]
 fn unions_map_to_enums_and_approximations_are_warnings_with_positions() {
-    let (_dir, result) = gen_text("api.yaml", UNIONS);
-    let (krate, warnings) = result.unwrap();
+    let (krate, warnings) = gen_file(&fixture("constructs.yaml"), "constructs").unwrap();
     let shown: Vec<String> = warnings
         .iter()
         .map(|w| format!("{}:{}:{}: {}", w.file.rsplit('/').next().unwrap(), w.line, w.column, w.message))
@@ -193,8 +146,8 @@ fn unions_map_to_enums_and_approximations_are_warnings_with_positions() {
     assert_eq!(
         shown,
         [
-            "api.yaml:26:5: `anyOf` without a discriminator is mapped to an untagged enum (the first branch that fits wins)",
-            "api.yaml:30:5: `not` is not expressed in the generated type (values it excludes are accepted)",
+            "constructs.yaml:26:5: `anyOf` without a discriminator is mapped to an untagged enum (the first branch that fits wins)",
+            "constructs.yaml:30:5: `not` is not expressed in the generated type (values it excludes are accepted)",
         ]
     );
     let types = &krate.file("src/types.rs").unwrap().contents;
@@ -226,4 +179,16 @@ fn the_base_url_is_the_documents_server_else_the_one_every_path_names() {
     // The 3.1 tic-tac-toe has no server: no constant.
     let (tictactoe, _) = gen_file(&fixture("tictactoe.yaml"), "tictactoe").unwrap();
     assert!(!tictactoe.file("src/lib.rs").unwrap().contents.contains("DEFAULT_BASE_URL"));
+}
+
+#[test]
+fn a_document_of_components_only_gives_a_crate_of_types() {
+    let (_dir, result) = gen_text(
+        "api.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object, properties: {a: {type: string}}}\n",
+    );
+    let (krate, _) = result.unwrap();
+    let lib = &krate.file("src/lib.rs").unwrap().contents;
+    // Nothing to re-export from `client` (a glob re-export of nothing is an unused import).
+    assert!(!lib.contains("pub use client::*;") && lib.contains("pub mod types;"), "{lib}");
 }

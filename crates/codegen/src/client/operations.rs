@@ -352,7 +352,7 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
             _ => {
                 let mut fields = Vec::new();
                 let mut values = Vec::new();
-                let mut setup = quote!();
+                let mut setup = None;
                 if carries_status {
                     fields.push(quote!(status: u16));
                     values.push(quote!(status));
@@ -366,13 +366,15 @@ fn method(spec: &Spec, types: &mut Types, op: &Operation, name: &str) -> Result<
                     fields.push(quote!(headers: #ident));
                     values.push(quote!(headers));
                     // Headers first: reading the body consumes the response.
-                    setup = quote! { let headers = #read; };
+                    setup = Some(quote! { let headers = #read; });
                     items.push(item);
                 }
-                (
-                    quote! { #d #variant { #(#fields),* }, },
-                    quote! { { #setup #response_ident::#variant { #(#values),* } } },
-                )
+                let value = quote! { #response_ident::#variant { #(#values),* } };
+                let value = match setup {
+                    Some(setup) => quote! { { #setup #value } },
+                    None => value,
+                };
+                (quote! { #d #variant { #(#fields),* }, }, value)
             }
         };
         variants.push(def);
