@@ -47,6 +47,17 @@ if ! python3 -c "import jsonschema" >/dev/null 2>&1; then
 fi
 export SCHEMAGATE_SARIF_SCHEMA="$PWD/$deps/sarif-2.1.0.json"
 
+# `schemagate gen client`'s generated client is run against Stoplight's Prism in mock mode
+# (crates/codegen/tests/client_prism.rs); SCHEMAGATE_REQUIRE_PRISM=1 makes that test fail, not
+# skip, without it.
+prism_version=5.14.2
+if [ ! -x "$deps/node_modules/.bin/prism" ]; then
+  echo "==> npm install @stoplight/prism-cli@$prism_version (into $deps)"
+  mkdir -p "$deps"
+  npm install --silent --no-audit --no-fund --prefix "$deps" "@stoplight/prism-cli@$prism_version" >/dev/null
+fi
+export SCHEMAGATE_REQUIRE_PRISM=1
+
 # The event-contract tests need a Docker daemon (SCHEMAGATE_REQUIRE_DOCKER=1 makes them fail,
 # not skip, without one) and the local broker image scripts/kafka-test-image.sh builds.
 if ! docker info >/dev/null 2>&1; then

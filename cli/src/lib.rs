@@ -111,7 +111,8 @@ enum Command {
         command: contract::ContractCommand,
     },
     /// Generate code from the contracts and schemas: `gen rust` writes a crate of typed Kafka
-    /// producers and consumers (docs/commands/gen.md).
+    /// producers and consumers, `gen client` a typed HTTP client for an OpenAPI document
+    /// (docs/commands/gen.md).
     Gen {
         #[command(subcommand)]
         command: generate::GenCommand,
@@ -214,7 +215,7 @@ pub fn run(args: Vec<OsString>, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         Command::Review(args) => check::run(&args, check::CheckFormat::Html, stdout),
         Command::Registry { command } => registry::run(command, stdout, stderr),
         Command::Contract { command } => contract::run(&command, stdout, stderr),
-        Command::Gen { command } => generate::run(&command, stdout),
+        Command::Gen { command } => generate::run(&command, stdout, stderr),
         Command::Init(args) => init::run(&args, stdout),
         Command::Rules(args) => rules::run(&args, stdout),
     };

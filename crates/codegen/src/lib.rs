@@ -7,6 +7,7 @@
 //! topic → module), and deterministic output ([`write`]: a temporary folder beside the output,
 //! then a rename; `--check` compares instead of writing).
 
+pub mod client;
 pub mod naming;
 pub mod rust;
 mod write;

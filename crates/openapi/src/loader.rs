@@ -610,6 +610,15 @@ impl<'f> Builder<'f> {
                 let style = p.get("style").and_then(Node::str).unwrap_or(default_style);
                 style == "form" && p.get("explode").and_then(Node::as_bool).unwrap_or(true)
             },
+            style: {
+                let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                p.get("style").and_then(Node::str).unwrap_or(default_style).to_string()
+            },
+            explode: {
+                let default_style = if matches!(location, "query" | "cookie") { "form" } else { "simple" };
+                let style = p.get("style").and_then(Node::str).unwrap_or(default_style);
+                p.get("explode").and_then(Node::as_bool).unwrap_or(style == "form")
+            },
         }))
     }
 
@@ -636,6 +645,12 @@ impl<'f> Builder<'f> {
             path: path.to_string(),
             loc: self.loc(file, node),
             operation_id: node.get("operationId").and_then(Node::str).map(str::to_string),
+            summary: node
+                .get("summary")
+                .or_else(|| node.get("description"))
+                .and_then(Node::str)
+                .and_then(|s| s.lines().map(str::trim).find(|l| !l.is_empty()))
+                .map(str::to_string),
             deprecated: node.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
             tags: string_list(node.get("tags")),
             stability: ext(node, "x-stability-level"),
@@ -725,6 +740,9 @@ impl<'f> Builder<'f> {
         self.spec.info_version =
             root.get("info").and_then(|i| i.get("version")).and_then(Node::str).map(str::to_string);
         self.spec.security = Self::security(root.get("security")).unwrap_or_default();
+        self.spec.title = root.get("info").and_then(|i| i.get("title")).and_then(Node::str).map(str::to_string);
+        self.spec.servers =
+            root.get("servers").map(|s| s.items().iter().filter_map(server_url).collect()).unwrap_or_default();
         if let Some(tags) = root.get("tags") {
             for t in tags.items() {
                 if let Some(name) = t.get("name").and_then(Node::str) {
@@ -767,7 +785,18 @@ impl<'f> Builder<'f> {
                     }
                     let kind = scheme.get("type").and_then(Node::str).unwrap_or_default().to_string();
                     let loc = self.loc(sfile, scheme);
-                    self.spec.security_schemes.insert(name.clone(), SecurityScheme { kind, loc, flows });
+                    let text = |key: &str| scheme.get(key).and_then(Node::str).map(str::to_string);
+                    self.spec.security_schemes.insert(
+                        name.clone(),
+                        SecurityScheme {
+                            kind,
+                            loc,
+                            flows,
+                            scheme: text("scheme").map(|s| s.to_ascii_lowercase()),
+                            location: text("in"),
+                            param_name: text("name"),
+                        },
+                    );
                 }
             }
             if let Some(schemas) = components.get("schemas") {
@@ -798,9 +827,18 @@ impl<'f> Builder<'f> {
                 }
                 // Webhook operations are named `webhook:NAME`, as oasdiff names them.
                 let name = if webhook { format!("webhook:{path}") } else { path.clone() };
+                let item_servers: Vec<String> = item_node
+                    .get("servers")
+                    .map(|s| s.items().iter().filter_map(server_url).collect())
+                    .unwrap_or_default();
                 for method in METHODS {
-                    if let Some(op) = item_node.get(method) {
-                        let op = self.operation(ifile, &name, method, op, &format!("{iptr}/{method}"), &path_params)?;
+                    if let Some(op_node) = item_node.get(method) {
+                        let mut op =
+                            self.operation(ifile, &name, method, op_node, &format!("{iptr}/{method}"), &path_params)?;
+                        op.servers = match op_node.get("servers") {
+                            Some(s) => s.items().iter().filter_map(server_url).collect(),
+                            None => item_servers.clone(),
+                        };
                         if webhook {
                             self.spec.webhook_operations.push(op);
                         } else {
@@ -825,6 +863,19 @@ pub fn load(fetch: &dyn Fetch, main: &str) -> Result<Spec, LoadError> {
         memo: HashMap::new(),
     };
     builder.build(&normalize_keep_relative(main))
+}
+
+/// A server's URL with its variables replaced by their defaults.
+fn server_url(server: &Node) -> Option<String> {
+    let mut url = server.get("url").and_then(Node::str)?.to_string();
+    if let Some(vars) = server.get("variables") {
+        for (name, var) in vars.entries() {
+            if let Some(default) = var.get("default").and_then(Node::str) {
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
+        }
+    }
+    Some(url)
 }
 
 fn normalize_keep_relative(path: &str) -> String {

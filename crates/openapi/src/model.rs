@@ -137,6 +137,11 @@ pub struct Parameter {
     /// Whether the value travels in form style with `explode` (the default for query and cookie
     /// parameters), where a single value is also a one-element array.
     pub form_explode: bool,
+    /// The serialization style, as written or the default of the location (`form` for query
+    /// and cookie, `simple` for path and header).
+    pub style: String,
+    /// `explode`, as written or the default of the style (true for `form`).
+    pub explode: bool,
 }
 
 impl Parameter {
@@ -186,6 +191,8 @@ pub struct Operation {
     pub path: String,
     pub loc: Loc,
     pub operation_id: Option<String>,
+    /// `summary` (else the first line of `description`), for documentation.
+    pub summary: Option<String>,
     pub deprecated: bool,
     pub tags: Vec<String>,
     pub stability: Option<String>,
@@ -194,6 +201,9 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     pub responses: BTreeMap<String, Response>,
     pub security: Option<Vec<SecurityRequirement>>,
+    /// The operation's `servers` (else its path item's), with variables at their defaults;
+    /// empty when neither has any (the document's apply).
+    pub servers: Vec<String>,
 }
 
 /// An OAuth2 flow: authorization URL, token URL, scopes (name -> description).
@@ -203,6 +213,12 @@ pub type OAuthFlow = (Option<String>, Option<String>, BTreeMap<String, String>);
 pub struct SecurityScheme {
     pub kind: String,
     pub loc: Loc,
+    /// `http` schemes: the scheme (`bearer`, `basic`, ...), lowercased.
+    pub scheme: Option<String>,
+    /// `apiKey` schemes: where the key travels (`header`, `query`, `cookie`).
+    pub location: Option<String>,
+    /// `apiKey` schemes: the header, query parameter or cookie name.
+    pub param_name: Option<String>,
     /// OAuth2: flow name -> (authorizationUrl, tokenUrl, scopes -> description).
     pub flows: BTreeMap<String, OAuthFlow>,
 }
@@ -214,6 +230,11 @@ pub struct Spec {
     pub files: Vec<String>,
     pub openapi_version: String,
     pub info_version: Option<String>,
+    /// `info.title`.
+    pub title: Option<String>,
+    /// The URLs of the top-level `servers`, in order, with server variables replaced by their
+    /// defaults.
+    pub servers: Vec<String>,
     pub schemas: Vec<Schema>,
     pub operations: Vec<Operation>,
     /// Path templates as written, with the location of the path item.

@@ -23,7 +23,7 @@ mod messages;
 mod payloads;
 mod project;
 mod runtime;
-mod tokens;
+pub(crate) mod tokens;
 mod topics;
 
 use std::path::Path;
