@@ -3,7 +3,7 @@
 //! (Protobuf, Confluent framing, schema registered once) while the generated consumer reads
 //! them. Run by bench/gen-rust.sh, which builds this file against the generated crate.
 //!
-//! usage: gen-rust-bench BOOTSTRAP REGISTRY_URL N
+//! usage: [IN_FLIGHT=1000] gen-rust-bench BOOTSTRAP REGISTRY_URL N
 //! prints one JSON line: {"client": "schemagate gen rust", "messages", "seconds", "per_second", "p50_ms", "p99_ms"}
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -42,6 +42,8 @@ fn order(i: usize) -> OrderPlaced {
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args[3].parse().expect("N");
+    // Sends in flight at once (each awaits its delivery report).
+    let in_flight: usize = std::env::var("IN_FLIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
     let config = Config::new(&args[1], &args[2]).kafka("linger.ms", "5").kafka("fetch.wait.max.ms", "10");
     let producer = topic::producer(&config).await.expect("producer");
     let headers = topic::Headers { correlation_id: "416fabab-d354-43ac-8f05-07f7e43524dd".into() };
@@ -57,7 +59,7 @@ async fn main() {
     let values: Vec<OrderPlaced> = (1..=n).map(order).collect();
     let produce = async {
         futures::stream::iter(values.iter().enumerate())
-            .for_each_concurrent(5_000, |(i, v)| {
+            .for_each_concurrent(in_flight, |(i, v)| {
                 let key = format!("ord-{i}");
                 let producer = &producer;
                 let headers = &headers;
@@ -83,6 +85,7 @@ async fn main() {
         "{}",
         serde_json::json!({
             "client": "schemagate gen rust",
+            "in_flight": in_flight,
             "messages": n,
             "seconds": (seconds * 1000.0).round() / 1000.0,
             "per_second": (n as f64 / seconds).round(),
