@@ -47,8 +47,7 @@ async fn main() {
     let config = Config::new(&args[1], &args[2]).kafka("linger.ms", "5").kafka("fetch.wait.max.ms", "10");
     let producer = topic::producer(&config).await.expect("producer");
     let headers = topic::Headers { correlation_id: "416fabab-d354-43ac-8f05-07f7e43524dd".into() };
-    let consumer = topic::consumer(&config.clone().kafka("auto.offset.reset", "earliest"), "bench")
-        .expect("consumer");
+    let consumer = topic::consumer(&config.clone().kafka("auto.offset.reset", "earliest"), "bench").expect("consumer");
     // Warm-up: one record through, so that the group has joined before timing starts.
     producer.send(&"warm-up".to_string(), &order(0), &headers).await.expect("warm-up send");
     let mut stream = Box::pin(consumer.stream());
